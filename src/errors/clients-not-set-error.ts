@@ -1,0 +1,14 @@
+import { ManifestListMergerError } from './base-error.js';
+
+/**
+ * A merge was started on a {@link ManifestListMerger} that lacks a source or a destination
+ * client. Pass both to the constructor or call `setClients(src, dest)` first.
+ */
+export class ClientsNotSetError extends ManifestListMergerError {
+  constructor() {
+    super(
+      'A RegistryClient instance must be set for both the source and the destination image: pass srcClient and destClient, or call setClients(src, dest)',
+      'CLIENTS_NOT_SET',
+    );
+  }
+}

@@ -1,0 +1,241 @@
+import { InvalidManifestListError } from '../errors/invalid-manifest-list-error.js';
+import { DOCKER_MANIFEST_LIST, normalizeMediaType, OCI_IMAGE_INDEX } from './media-types.js';
+import { entryKey, formatPlatform } from './platform.js';
+import type { ManifestList } from './types.js';
+
+/** What {@link parseManifestList} accepts: the exact bytes, a string, or a parsed object. */
+export type ManifestListInput = Uint8Array | ArrayBuffer | string | object;
+
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+const MEDIA_TYPE =
+  /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
+const HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
+
+/**
+ * True when `digest` is a valid content digest: `algorithm:encoded` by the OCI grammar, and
+ * for `sha256` / `sha512` exactly 64 / 128 lower-case hex characters.
+ */
+export function isValidDigest(digest: unknown): digest is string {
+  if (typeof digest !== 'string' || !DIGEST.test(digest)) return false;
+  const [algorithm, encoded = ''] = digest.split(':', 2) as [string, string];
+  const length = HEX_LENGTH[algorithm];
+  if (length === undefined) return true;
+  return encoded.length === length && /^[a-f0-9]+$/.test(encoded);
+}
+
+/**
+ * Validates a Docker manifest list v2 or an OCI image index and returns a fresh copy of it
+ * (it shares no objects with `input`). Unknown fields are kept.
+ *
+ * @throws {InvalidManifestListError} with `field` naming the offending field, for: invalid
+ * JSON, a document that is not a list (e.g. a single-image manifest), a `schemaVersion` other
+ * than 2, a list media type that is not one of the two, a descriptor without a valid
+ * `mediaType`, `digest` or `size`, a malformed `platform`, and two entries with the same
+ * normalised platform (attestations and entries without a platform are exempt).
+ *
+ * @example
+ * ```ts
+ * const list = parseManifestList(fetched.bytes);
+ * console.log(list.manifests.map((m) => m.platform?.architecture));
+ * ```
+ */
+export function parseManifestList(input: ManifestListInput): ManifestList {
+  const doc = toJson(input);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new InvalidManifestListError(
+      'A manifest list must be a JSON object',
+      '',
+      'not-an-object',
+    );
+  }
+  const record = doc as Record<string, unknown>;
+  const mediaType = record['mediaType'];
+  if (
+    !('manifests' in record) &&
+    ('layers' in record || 'config' in record || 'fsLayers' in record)
+  ) {
+    throw new InvalidManifestListError(
+      `Expected a manifest list or image index, got a single-image manifest${typeof mediaType === 'string' ? ` (${mediaType})` : ''}`,
+      'manifests',
+      'not-a-list',
+    );
+  }
+  if (record['schemaVersion'] !== 2) {
+    throw new InvalidManifestListError(
+      `schemaVersion must be 2, got ${JSON.stringify(record['schemaVersion'])}`,
+      'schemaVersion',
+      'schema-version',
+    );
+  }
+  if (mediaType !== undefined) {
+    const normalized = typeof mediaType === 'string' ? normalizeMediaType(mediaType) : '';
+    if (normalized !== DOCKER_MANIFEST_LIST && normalized !== OCI_IMAGE_INDEX) {
+      throw new InvalidManifestListError(
+        `mediaType ${JSON.stringify(mediaType)} is not a manifest list or image index media type`,
+        'mediaType',
+        typeof mediaType === 'string' && MEDIA_TYPE.test(normalized) ? 'not-a-list' : 'media-type',
+      );
+    }
+  }
+  const manifests = record['manifests'];
+  if (!Array.isArray(manifests)) {
+    throw new InvalidManifestListError('manifests must be an array', 'manifests', 'not-a-list');
+  }
+  const seen = new Map<string, number>();
+  manifests.forEach((entry, index) => {
+    const at = `manifests[${index}]`;
+    validateDescriptor(entry, at);
+    const key = entryKey(entry);
+    if (key === undefined) return;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new InvalidManifestListError(
+        `Platform ${formatPlatform(entry)} appears twice (manifests[${first}] and ${at})`,
+        `${at}.platform`,
+        'duplicate-platform',
+      );
+    }
+    seen.set(key, index);
+  });
+  if (record['subject'] !== undefined) validateDescriptor(record['subject'], 'subject', false);
+  validateAnnotations(record['annotations'], 'annotations');
+  return doc as ManifestList;
+}
+
+function toJson(input: ManifestListInput): unknown {
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else if (input instanceof Uint8Array || input instanceof ArrayBuffer) {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch (cause) {
+      throw new InvalidManifestListError(
+        'The manifest list is not valid UTF-8',
+        '',
+        'invalid-json',
+        {
+          cause,
+        },
+      );
+    }
+  } else {
+    // An object: copy it through JSON so the result shares nothing with the input and holds
+    // nothing JSON cannot carry.
+    try {
+      text = JSON.stringify(input);
+    } catch (cause) {
+      throw new InvalidManifestListError(
+        'The manifest list is not JSON-serialisable',
+        '',
+        'invalid-json',
+        {
+          cause,
+        },
+      );
+    }
+    if (text === undefined) {
+      throw new InvalidManifestListError(
+        'A manifest list must be a JSON object',
+        '',
+        'not-an-object',
+      );
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidManifestListError(
+      `The manifest list is not valid JSON: ${(cause as Error).message}`,
+      '',
+      'invalid-json',
+      { cause },
+    );
+  }
+}
+
+function validateDescriptor(entry: unknown, at: string, withPlatform = true): void {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    throw new InvalidManifestListError(`${at} must be an object`, at, 'invalid-descriptor');
+  }
+  const d = entry as Record<string, unknown>;
+  if (typeof d['mediaType'] !== 'string' || !MEDIA_TYPE.test(d['mediaType'])) {
+    throw new InvalidManifestListError(
+      `${at}.mediaType must be a media type string, got ${JSON.stringify(d['mediaType'])}`,
+      `${at}.mediaType`,
+      'invalid-descriptor',
+    );
+  }
+  if (!isValidDigest(d['digest'])) {
+    throw new InvalidManifestListError(
+      `${at}.digest must be a valid digest (algorithm:hex), got ${JSON.stringify(d['digest'])}`,
+      `${at}.digest`,
+      'invalid-descriptor',
+    );
+  }
+  const size = d['size'];
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
+    throw new InvalidManifestListError(
+      `${at}.size must be a non-negative integer, got ${JSON.stringify(size)}`,
+      `${at}.size`,
+      'invalid-descriptor',
+    );
+  }
+  validateAnnotations(d['annotations'], `${at}.annotations`);
+  if (!withPlatform || d['platform'] === undefined) return;
+  const p = d['platform'];
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) {
+    throw new InvalidManifestListError(
+      `${at}.platform must be an object`,
+      `${at}.platform`,
+      'invalid-platform',
+    );
+  }
+  const platform = p as Record<string, unknown>;
+  for (const field of ['architecture', 'os'] as const) {
+    if (typeof platform[field] !== 'string' || platform[field] === '') {
+      throw new InvalidManifestListError(
+        `${at}.platform.${field} must be a non-empty string`,
+        `${at}.platform.${field}`,
+        'invalid-platform',
+      );
+    }
+  }
+  for (const field of ['variant', 'os.version'] as const) {
+    if (platform[field] !== undefined && typeof platform[field] !== 'string') {
+      throw new InvalidManifestListError(
+        `${at}.platform.${field} must be a string`,
+        `${at}.platform.${field}`,
+        'invalid-platform',
+      );
+    }
+  }
+  for (const field of ['os.features', 'features'] as const) {
+    const value = platform[field];
+    if (
+      value !== undefined &&
+      !(Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    ) {
+      throw new InvalidManifestListError(
+        `${at}.platform.${field} must be an array of strings`,
+        `${at}.platform.${field}`,
+        'invalid-platform',
+      );
+    }
+  }
+}
+
+function validateAnnotations(value: unknown, at: string): void {
+  if (value === undefined) return;
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    !Object.values(value).every((v) => typeof v === 'string')
+  ) {
+    throw new InvalidManifestListError(
+      `${at} must map strings to strings`,
+      at,
+      'invalid-descriptor',
+    );
+  }
+}

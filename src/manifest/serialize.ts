@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import type { ManifestDescriptor, ManifestList } from './types.js';
+
+const LIST_ORDER = [
+  'schemaVersion',
+  'mediaType',
+  'artifactType',
+  'manifests',
+  'subject',
+  'annotations',
+];
+const DESCRIPTOR_ORDER = [
+  'mediaType',
+  'artifactType',
+  'digest',
+  'size',
+  'urls',
+  'data',
+  'platform',
+  'annotations',
+];
+const PLATFORM_ORDER = ['architecture', 'os', 'os.version', 'os.features', 'variant', 'features'];
+
+function ordered(
+  value: Record<string, unknown>,
+  order: readonly string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of order) if (value[key] !== undefined) out[key] = value[key];
+  for (const [key, v] of Object.entries(value)) if (!(key in out) && v !== undefined) out[key] = v;
+  return out;
+}
+
+function orderedDescriptor(d: ManifestDescriptor): Record<string, unknown> {
+  const out = ordered(d, DESCRIPTOR_ORDER);
+  if (d.platform) out['platform'] = ordered(d.platform, PLATFORM_ORDER);
+  return out;
+}
+
+/**
+ * The deterministic compact JSON of a manifest list, as UTF-8 bytes: known fields in the
+ * order of the specs (`schemaVersion`, `mediaType`, `artifactType`, `manifests`, `subject`,
+ * `annotations`; descriptors `mediaType`, `artifactType`, `digest`, `size`, …, `platform`,
+ * `annotations`), unknown fields after them in their own order, no whitespace.
+ *
+ * Equal lists give equal bytes, so equal digests.
+ *
+ * @example
+ * ```ts
+ * const bytes = serializeManifestList(list);
+ * const digest = computeDigest(bytes);
+ * ```
+ */
+export function serializeManifestList(list: ManifestList): Uint8Array {
+  const top = ordered(list, LIST_ORDER);
+  top['manifests'] = list.manifests.map(orderedDescriptor);
+  if (list.subject) top['subject'] = ordered(list.subject, DESCRIPTOR_ORDER);
+  return new TextEncoder().encode(JSON.stringify(top));
+}
+
+/**
+ * `sha256:` + the lower-case hex SHA-256 of `bytes`: the digest a registry gives content.
+ *
+ * @example
+ * ```ts
+ * computeDigest(new TextEncoder().encode('{}')); // 'sha256:44136fa…'
+ * ```
+ */
+export function computeDigest(bytes: Uint8Array | string): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}

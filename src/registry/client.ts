@@ -1,0 +1,72 @@
+import type { FetchedManifest } from '../manifest/types.js';
+
+/** Options every {@link RegistryClient} call accepts. */
+export interface RequestOptions {
+  /** Aborts the call (and every retry and token request under it) at once. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What {@link ManifestListMerger} needs from a registry: fetch a manifest's exact bytes and
+ * push exact bytes. Small on purpose, so any client (yours, authenticated your way) can be
+ * wrapped in a few lines; {@link HttpRegistryClient} is the default implementation.
+ *
+ * `image` is a full image reference with its registry host: `quay.io/ns/app:1.0` or
+ * `registry.example.com:5000/ns/app@sha256:…`.
+ *
+ * A "not found" must be signalled by throwing an error that carries `status` 404 (or 401,
+ * which Quay answers for a missing repository), either as its own `status`/`statusCode`
+ * property or as axios does (`error.response.status`); see {@link isNotFoundError}.
+ *
+ * @example
+ * ```ts
+ * const client: RegistryClient = {
+ *   async getManifest(image, { signal } = {}) {
+ *     const res = await myHttp.get(image, { signal });
+ *     return { bytes: res.body, mediaType: res.contentType, digest: res.digest };
+ *   },
+ *   async putManifest(image, bytes, mediaType, { signal } = {}) {
+ *     return (await myHttp.put(image, bytes, mediaType, { signal })).digest;
+ *   },
+ * };
+ * ```
+ */
+export interface RegistryClient {
+  /**
+   * Fetches a manifest (by tag or digest) with its exact bytes, media type and digest.
+   * Must throw a not-found error (see above) when there is no such manifest.
+   */
+  getManifest(image: string, options?: RequestOptions): Promise<FetchedManifest>;
+  /**
+   * Pushes `bytes` as they are, with `Content-Type: mediaType`, to `image` (a tag or a
+   * digest reference) and resolves the digest the registry gave them.
+   */
+  putManifest(
+    image: string,
+    bytes: Uint8Array,
+    mediaType: string,
+    options?: RequestOptions,
+  ): Promise<string>;
+}
+
+function statusOf(error: unknown): unknown {
+  if (error === null || typeof error !== 'object') return undefined;
+  const e = error as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } };
+  return e.status ?? e.statusCode ?? e.response?.status;
+}
+
+/**
+ * True when an error thrown by a {@link RegistryClient} means "no such manifest": our own
+ * `NotFoundError`, or any error carrying status 404 or 401 (`status`, `statusCode` or
+ * axios-style `response.status`). An error that says it is about authentication
+ * (`isAuthenticationFailure: true`, as our `AuthenticationError` does) is never "not found":
+ * a failing login must not pass for a missing image.
+ */
+export function isNotFoundError(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const flags = error as { isNotFound?: unknown; isAuthenticationFailure?: unknown };
+  if (flags.isAuthenticationFailure === true) return false;
+  if (flags.isNotFound === true) return true;
+  const status = statusOf(error);
+  return status === 404 || status === 401;
+}
