@@ -1,8 +1,24 @@
+export {
+  AuthenticationError,
+  type AuthenticationErrorDetails,
+  type AuthenticationFailureReason,
+} from './authentication-error.js';
 export { type ErrorOptions, ManifestListMergerError, sanitizeCause } from './base-error.js';
 export { ClientsNotSetError } from './clients-not-set-error.js';
 export { DestinationNotFoundError } from './destination-not-found-error.js';
 export {
+  type DigestMismatchDetails,
+  DigestMismatchError,
+  type DigestMismatchSource,
+} from './digest-mismatch-error.js';
+export {
   InvalidManifestListError,
   type InvalidManifestListReason,
 } from './invalid-manifest-list-error.js';
+export { InvalidReferenceError } from './invalid-reference-error.js';
+export { ManifestTooLargeError } from './manifest-too-large-error.js';
+export { NotFoundError } from './not-found-error.js';
 export { redact } from './redact.js';
+export { RegistryError, type RegistryErrorDetails } from './registry-error.js';
+export { RequestAbortedError } from './request-aborted-error.js';
+export { RequestTimeoutError } from './request-timeout-error.js';

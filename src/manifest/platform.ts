@@ -1,3 +1,4 @@
+import type { ReadonlyDeep } from 'type-fest';
 import type { ManifestDescriptor, Platform } from './types.js';
 
 /**
@@ -28,7 +29,7 @@ export interface NormalizedPlatform {
  * normalizePlatform({ os: 'linux', architecture: 'aarch64' }); // { os: 'linux', architecture: 'arm64' }
  * ```
  */
-export function normalizePlatform(platform: Platform): NormalizedPlatform {
+export function normalizePlatform(platform: ReadonlyDeep<Platform>): NormalizedPlatform {
   let os = String(platform.os ?? '').toLowerCase();
   let architecture = String(platform.architecture ?? '').toLowerCase();
   let variant = platform.variant === undefined ? '' : String(platform.variant).toLowerCase();
@@ -81,7 +82,7 @@ export function normalizePlatform(platform: Platform): NormalizedPlatform {
  * ```
  */
 export function platformKey(
-  platform: Platform | undefined,
+  platform: ReadonlyDeep<Platform> | undefined,
   match: MatchMode = 'platform',
 ): string | undefined {
   if (platform === undefined || platform === null || typeof platform !== 'object') return undefined;
@@ -99,7 +100,7 @@ export function platformKey(
  * `linux/arm64`, `linux/arm/v7`, `windows/amd64 10.0.17763.1879`, or the digest of an entry
  * without a platform.
  */
-export function formatPlatform(descriptor: ManifestDescriptor): string {
+export function formatPlatform(descriptor: ReadonlyDeep<ManifestDescriptor>): string {
   const p = descriptor.platform;
   if (!p) return descriptor.digest;
   const version = p['os.version'] ? ` ${p['os.version']}` : '';
@@ -116,12 +117,12 @@ export const ATTESTATION_REFERENCE_DIGEST = 'vnd.docker.reference.digest';
  * attestation-manifest`). Such entries belong to the image named by
  * `vnd.docker.reference.digest` and are not platforms of their own.
  */
-export function isAttestation(descriptor: ManifestDescriptor): boolean {
+export function isAttestation(descriptor: ReadonlyDeep<ManifestDescriptor>): boolean {
   return descriptor.annotations?.[ATTESTATION_REFERENCE_TYPE] === 'attestation-manifest';
 }
 
 /** The digest of the image an attestation entry describes, if it names one. */
-export function attestedDigest(descriptor: ManifestDescriptor): string | undefined {
+export function attestedDigest(descriptor: ReadonlyDeep<ManifestDescriptor>): string | undefined {
   if (!isAttestation(descriptor)) return undefined;
   const digest = descriptor.annotations?.[ATTESTATION_REFERENCE_DIGEST];
   return typeof digest === 'string' ? digest : undefined;
@@ -132,7 +133,7 @@ export function attestedDigest(descriptor: ManifestDescriptor): string | undefin
  * a platform (they follow their own rules), the platform key otherwise.
  */
 export function entryKey(
-  descriptor: ManifestDescriptor,
+  descriptor: ReadonlyDeep<ManifestDescriptor>,
   match: MatchMode = 'platform',
 ): string | undefined {
   if (isAttestation(descriptor)) return undefined;

@@ -25,10 +25,20 @@ function ordered(
   value: Record<string, unknown>,
   order: readonly string[],
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of order) if (value[key] !== undefined) out[key] = value[key];
-  for (const [key, v] of Object.entries(value)) if (!(key in out) && v !== undefined) out[key] = v;
-  return out;
+  // Built with Object.fromEntries (own data properties) and Object.hasOwn, so unknown fields
+  // named like Object.prototype members (`__proto__`, `constructor`, `toString`) survive.
+  const entries: [string, unknown][] = [];
+  const taken = new Set<string>();
+  for (const key of order) {
+    if (Object.hasOwn(value, key) && value[key] !== undefined) {
+      entries.push([key, value[key]]);
+      taken.add(key);
+    }
+  }
+  for (const [key, v] of Object.entries(value)) {
+    if (!taken.has(key) && v !== undefined) entries.push([key, v]);
+  }
+  return Object.fromEntries(entries);
 }
 
 function orderedDescriptor(d: ManifestDescriptor): Record<string, unknown> {

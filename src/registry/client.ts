@@ -1,5 +1,15 @@
 import type { FetchedManifest } from '../manifest/types.js';
 
+/** What {@link RegistryClient.headManifest} tells about a manifest without downloading it. */
+export interface ManifestHead {
+  /** The manifest's digest. */
+  digest: string;
+  /** Its media type, when the registry said. */
+  mediaType: string | undefined;
+  /** Its size in bytes, when the registry said. */
+  size: number | undefined;
+}
+
 /** Options every {@link RegistryClient} call accepts. */
 export interface RequestOptions {
   /** Aborts the call (and every retry and token request under it) at once. */
@@ -47,6 +57,11 @@ export interface RegistryClient {
     mediaType: string,
     options?: RequestOptions,
   ): Promise<string>;
+  /**
+   * Optional: whether a manifest exists (its digest, media type, size) without downloading
+   * it. Must throw a not-found error (see above) when there is none.
+   */
+  headManifest?(image: string, options?: RequestOptions): Promise<ManifestHead>;
 }
 
 function statusOf(error: unknown): unknown {

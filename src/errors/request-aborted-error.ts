@@ -1,0 +1,22 @@
+import { RegistryError, type RegistryErrorDetails } from './registry-error.js';
+
+/**
+ * The caller's `AbortSignal` fired: the call stopped at once, with its retries, back-off
+ * sleeps and token requests. `name` is `RequestAbortedError`; `code` is `ABORTED`.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * setTimeout(() => controller.abort(), 1000);
+ * try {
+ *   await client.getManifest('quay.io/ns/app:1.0', { signal: controller.signal });
+ * } catch (error) {
+ *   if (error instanceof RequestAbortedError) console.log('cancelled');
+ * }
+ * ```
+ */
+export class RequestAbortedError extends RegistryError {
+  constructor(message: string, details: RegistryErrorDetails = {}) {
+    super(message, details, 'ABORTED');
+  }
+}

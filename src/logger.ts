@@ -1,0 +1,30 @@
+/**
+ * Where the library writes its log lines. Shaped like `console` and pino, so either can be
+ * passed as is; every method is optional. The library is silent by default and never logs a
+ * credential or token.
+ *
+ * @example
+ * ```ts
+ * new ManifestListMerger({ srcImage, destImage, logger: console });
+ * new ManifestListMerger({ srcImage, destImage, logger: pino() });
+ * ```
+ */
+export interface Logger {
+  /** Request-level detail. */
+  debug?(message: string): void;
+  /** Progress of a merge (the four lines pubtools-quay writes). */
+  info?(message: string): void;
+  /** Something was retried or skipped. */
+  warn?(message: string): void;
+  /** Something failed. */
+  error?(message: string): void;
+}
+
+/** A logger that writes nothing: the default. */
+export const silentLogger: Logger = Object.freeze({});
+
+/** Calls `logger[level](message)` when the logger has that level, with `this` bound. */
+export function log(logger: Logger, level: keyof Logger, message: string): void {
+  const fn = logger[level];
+  if (typeof fn === 'function') fn.call(logger, message);
+}

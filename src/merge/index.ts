@@ -1,0 +1,8 @@
+// The merge core: pure functions, no I/O, imports nothing from registry/, publish/ or cli/.
+
+export { type EntryKind, entryKind } from './entries.js';
+export { listsEqual } from './equality.js';
+export { addMissingArchitectures, getMissingArchitectures } from './mode-a.js';
+export { selectArchitectures } from './mode-b.js';
+export type { MergeOptions } from './options.js';
+export { describeMerge, type MergePlan, type PlannedEntry, type ReplacedEntry } from './plan.js';

@@ -1,0 +1,229 @@
+import { AuthenticationError } from '../../errors/authentication-error.js';
+import { ManifestListMergerError } from '../../errors/base-error.js';
+import { RequestAbortedError } from '../../errors/request-aborted-error.js';
+import { RequestTimeoutError } from '../../errors/request-timeout-error.js';
+import type { CallContext } from '../http/call-context.js';
+import { type RegistryLogger, writeLog } from '../http/logger.js';
+import type { Transport } from '../http/transport.js';
+import { type AuthChallenge, findChallenge, parseWwwAuthenticate } from './challenge.js';
+import {
+  type CredentialProvider,
+  isIdentityToken,
+  type RegistryCredentials,
+} from './credentials/types.js';
+import { TokenCache, tokenRenewAt } from './token-cache.js';
+import { type GrantedToken, requestToken } from './token-request.js';
+
+/** How a request was authorised, to tell "no access" from "bad credentials" on a 401. */
+export interface Authorization {
+  /** The scheme used: none yet, Basic or Bearer. */
+  scheme: 'none' | 'basic' | 'bearer';
+  /** The `Authorization` header value, if any. Never logged. */
+  header: string | undefined;
+  /** True when credentials (not anonymous access) stand behind the header. */
+  credentialed: boolean;
+  /** For Bearer: the token and its cache key, so a refused token can be dropped. */
+  token?: { key: string; value: string };
+}
+
+/** Where the authenticator's registry lives. */
+export interface AuthTarget {
+  /** The registry host as written in references (credentials are looked up by it). */
+  host: string;
+  /** The API host (challenges are remembered per API host). */
+  apiHost: string;
+}
+
+/** What the {@link Authenticator} needs. */
+export interface AuthenticatorOptions {
+  transport: Transport;
+  credentials: CredentialProvider;
+  /** True when plain HTTP to `host` (`host[:port]`) is acceptable: loopback or `insecure`. */
+  plainHttpAllowed: (host: string) => boolean;
+  logger?: RegistryLogger | undefined;
+  clientId: string;
+}
+
+const NONE: Authorization = { scheme: 'none', header: undefined, credentialed: false };
+
+/**
+ * Authorisation for registry requests: remembers each registry's challenge, answers Basic
+ * and Bearer challenges, caches tokens per registry + realm + service + scope set (a
+ * `pull,push` token serves a `pull`), and shares one token request among concurrent callers.
+ */
+export class Authenticator {
+  private readonly challenges = new Map<string, AuthChallenge>();
+  private readonly tokens = new TokenCache();
+  private readonly inflight = new Map<string, Promise<GrantedToken>>();
+
+  constructor(private readonly options: AuthenticatorOptions) {}
+
+  /** The authorisation to send up front: none until the registry has challenged once. */
+  async beforeRequest(
+    target: AuthTarget,
+    scopes: readonly string[],
+    ctx: CallContext,
+  ): Promise<Authorization> {
+    const challenge = this.challenges.get(target.apiHost);
+    if (!challenge) return NONE;
+    return this.answer(target, challenge, scopes, ctx, false);
+  }
+
+  /**
+   * After a 401: reads its challenge, drops the refused token, and answers afresh. Throws an
+   * {@link AuthenticationError} for a challenge we cannot answer.
+   */
+  async afterUnauthorized(
+    target: AuthTarget,
+    wwwAuthenticate: string | undefined,
+    scopes: readonly string[],
+    previous: Authorization,
+    ctx: CallContext,
+    where: { method: string; url: string },
+  ): Promise<Authorization> {
+    const challenge = findChallenge(parseWwwAuthenticate(wwwAuthenticate), ['bearer', 'basic']);
+    if (!challenge) {
+      throw new AuthenticationError(
+        wwwAuthenticate
+          ? `${where.method} ${where.url}: the registry asks for an authentication scheme this client does not support`
+          : `${where.method} ${where.url}: the registry answered 401 without a WWW-Authenticate challenge`,
+        { reason: 'unsupported-challenge', status: 401, ...where },
+      );
+    }
+    this.challenges.set(target.apiHost, challenge);
+    if (previous.token) this.tokens.delete(previous.token.key, previous.token.value);
+    return this.answer(target, challenge, scopes, ctx, previous.scheme === 'bearer');
+  }
+
+  /** Forgets every cached token and challenge. */
+  reset(): void {
+    this.challenges.clear();
+    this.tokens.clear();
+  }
+
+  private async answer(
+    target: AuthTarget,
+    challenge: AuthChallenge,
+    scopes: readonly string[],
+    ctx: CallContext,
+    fresh: boolean,
+  ): Promise<Authorization> {
+    if (challenge.scheme === 'basic') {
+      const credentials = await this.credentialsFor(target, ctx);
+      if (!credentials || isIdentityToken(credentials)) return { ...NONE, scheme: 'basic' };
+      const basic = Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString(
+        'base64',
+      );
+      return { scheme: 'basic', header: `Basic ${basic}`, credentialed: true };
+    }
+    return this.bearer(target, challenge, scopes, ctx, fresh);
+  }
+
+  private async bearer(
+    target: AuthTarget,
+    challenge: AuthChallenge,
+    scopes: readonly string[],
+    ctx: CallContext,
+    fresh: boolean,
+  ): Promise<Authorization> {
+    const realmText = challenge.params['realm'];
+    let realm: URL;
+    try {
+      realm = new URL(realmText ?? '');
+    } catch {
+      throw new AuthenticationError(`The registry ${target.apiHost} named an invalid token realm`, {
+        reason: 'unsupported-challenge',
+      });
+    }
+    if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
+      throw new AuthenticationError(
+        `The registry ${target.apiHost} named a ${realm.protocol} token realm`,
+        {
+          reason: 'unsupported-challenge',
+        },
+      );
+    }
+    if (realm.username || realm.password) {
+      realm.username = '';
+      realm.password = '';
+    }
+    const service = challenge.params['service'];
+    const key = `${target.apiHost}|${realm.origin}${realm.pathname}|${service ?? ''}`;
+    const credentials = await this.credentialsFor(target, ctx);
+    const credentialed = credentials !== undefined;
+    const cached = fresh ? undefined : this.tokens.get(key, scopes);
+    if (cached) {
+      return {
+        scheme: 'bearer',
+        header: `Bearer ${cached.token}`,
+        credentialed,
+        token: { key, value: cached.token },
+      };
+    }
+    if (credentials && realm.protocol === 'http:' && !this.options.plainHttpAllowed(realm.host)) {
+      throw new AuthenticationError(
+        `The registry ${target.apiHost} named a token realm over plain HTTP (${realm.origin}${realm.pathname}); credentials are not sent there. Mark that host insecure if you trust it.`,
+        { reason: 'insecure-realm', url: `${realm.origin}${realm.pathname}` },
+      );
+    }
+    const flightKey = `${key}|${[...scopes].sort().join(' ')}|${fresh ? 'fresh' : ''}`;
+    const start = (): Promise<GrantedToken> => {
+      writeLog(
+        this.options.logger,
+        'debug',
+        `Requesting a token from ${realm.origin}${realm.pathname} for ${scopes.join(' ')}`,
+      );
+      const pending = requestToken(
+        this.options.transport,
+        { realm, service, scopes, credentials, clientId: this.options.clientId },
+        ctx,
+      );
+      this.inflight.set(flightKey, pending);
+      const clear = () => {
+        if (this.inflight.get(flightKey) === pending) this.inflight.delete(flightKey);
+      };
+      pending.then(clear, clear);
+      return pending;
+    };
+    const shared = this.inflight.get(flightKey);
+    let granted: GrantedToken;
+    try {
+      granted = await ctx.race(shared ?? start());
+    } catch (error) {
+      // Another caller's request was aborted under us: ask on our own behalf.
+      const foreignAbort =
+        shared !== undefined &&
+        !ctx.signal.aborted &&
+        (error instanceof RequestAbortedError || error instanceof RequestTimeoutError);
+      if (!foreignAbort) throw error;
+      granted = await ctx.race(start());
+    }
+    this.tokens.put(key, {
+      token: granted.token,
+      scopes: [...scopes],
+      renewAt: tokenRenewAt(granted.issuedAt, granted.expiresIn),
+    });
+    return {
+      scheme: 'bearer',
+      header: `Bearer ${granted.token}`,
+      credentialed,
+      token: { key, value: granted.token },
+    };
+  }
+
+  private async credentialsFor(
+    target: AuthTarget,
+    ctx: CallContext,
+  ): Promise<RegistryCredentials | undefined> {
+    try {
+      return await ctx.race(Promise.resolve(this.options.credentials(target.host)));
+    } catch (error) {
+      if (ctx.signal.aborted) throw ctx.abortError();
+      if (error instanceof ManifestListMergerError) throw error;
+      throw new AuthenticationError(
+        `Could not get credentials for ${target.host}: ${error instanceof Error ? error.message : 'unknown error'}`,
+        { reason: 'credential-source-failed', cause: error },
+      );
+    }
+  }
+}

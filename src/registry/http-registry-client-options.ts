@@ -1,0 +1,132 @@
+import type { DockerConfigFile } from './auth/credentials/docker-config.js';
+import type { CredentialProvider } from './auth/credentials/types.js';
+import type { RegistryLogger } from './http/logger.js';
+import type { RequestEvent } from './http/request-event.js';
+import type { RetryPolicy } from './retry/retry-policy.js';
+
+/** 4 MiB: the largest manifest most registries accept, and this client's default cap. */
+export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** Default per-attempt timeout (ms). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default overall deadline of one call (ms). */
+export const DEFAULT_DEADLINE_MS = 300_000;
+/** Default `User-Agent`. */
+export const DEFAULT_USER_AGENT = 'manifest-list-merger';
+
+/**
+ * Options of {@link HttpRegistryClient}. All optional.
+ *
+ * Credentials are looked up per registry host, first match wins: `username` + `password`,
+ * then `credentials(host)`, then Docker's config (`dockerConfig`). None → anonymous.
+ *
+ * @example
+ * ```ts
+ * const client = new HttpRegistryClient({
+ *   username: 'robot$ci',
+ *   password: process.env.QUAY_TOKEN,
+ *   timeout: 10_000,
+ *   retry: { retries: 3 },
+ *   logger: console,
+ * });
+ * ```
+ */
+export interface HttpRegistryClientOptions {
+  /**
+   * User name for every registry this client talks to (with `password`).
+   * @default undefined (anonymous, unless another source has credentials)
+   */
+  username?: string | undefined;
+  /**
+   * Password or access token for `username`. Never logged, never in an error.
+   * @default undefined
+   */
+  password?: string | undefined;
+  /**
+   * Per-registry credentials: called once per registry host (e.g. `quay.io`,
+   * `localhost:5000`, `docker.io`) with `{ username, password }`, `{ identityToken }` or
+   * `undefined` for anonymous.
+   * @default undefined
+   * @example
+   * ```ts
+   * credentials: async (host) => (host === 'quay.io' ? { username: 'u', password: 'p' } : undefined)
+   * ```
+   */
+  credentials?: CredentialProvider | undefined;
+  /**
+   * Docker's credentials: `true` reads `$DOCKER_CONFIG/config.json` or
+   * `~/.docker/config.json`; a string is a path to such a file; an object is a parsed one.
+   * Lookup per host: `credHelpers[host]` → `credsStore` → `auths[host]` (`auth` or
+   * `identitytoken`); Docker Hub's key is `https://index.docker.io/v1/`.
+   * @default false
+   * @example
+   * ```ts
+   * dockerConfig: true
+   * ```
+   */
+  dockerConfig?: boolean | string | DockerConfigFile | undefined;
+  /**
+   * Per-attempt timeout in ms: how long the registry may stay silent (connecting or between
+   * bytes) before the attempt is given up and retried.
+   * @default 30_000
+   */
+  timeout?: number | undefined;
+  /**
+   * Overall deadline in ms of one call (`getManifest`, `putManifest`, …), retries, back-off
+   * sleeps and token requests included. `0` or `Infinity` turns it off.
+   * @default 300_000
+   */
+  deadline?: number | undefined;
+  /**
+   * Retry policy for network errors, per-attempt timeouts and 408/429/500/502/503/504.
+   * @default { retries: 4, baseDelayMs: 250, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 }
+   */
+  retry?: RetryPolicy | undefined;
+  /**
+   * Registry hosts (`host` or `host:port`) spoken to over plain HTTP, and whose plain-HTTP
+   * token realms may receive credentials. Loopback hosts (`localhost`, `127.0.0.0/8`, `::1`)
+   * always use plain HTTP, as Docker does.
+   * @default []
+   * @example
+   * ```ts
+   * insecure: ['registry.lan:5000']
+   * ```
+   */
+  insecure?: readonly string[] | undefined;
+  /**
+   * Extra CA certificates (PEM) trusted for HTTPS, on top of Node's bundled roots.
+   * @default undefined
+   */
+  ca?: string | Buffer | Array<string | Buffer> | undefined;
+  /**
+   * Where to log (console- or pino-shaped; every method optional). Lines never hold secrets.
+   * @default undefined (silent)
+   */
+  logger?: RegistryLogger | undefined;
+  /**
+   * Called for every HTTP request sent (retries, redirects and token requests included) with
+   * `{ method, url, kind: 'registry' | 'token', attempt }`. The URL has no credentials.
+   * See also {@link HttpRegistryClient.requestCounts}.
+   * @default undefined
+   * @example
+   * ```ts
+   * onRequest: (e) => console.log(e.kind, e.method, e.url, e.attempt)
+   * ```
+   */
+  onRequest?: ((event: RequestEvent) => void) | undefined;
+  /**
+   * Largest manifest accepted, in bytes: a download is aborted as soon as it passes it, a
+   * push larger than it is refused.
+   * @default 4_194_304 (4 MiB)
+   */
+  maxManifestBytes?: number | undefined;
+  /**
+   * The `User-Agent` header.
+   * @default 'manifest-list-merger'
+   */
+  userAgent?: string | undefined;
+  /**
+   * Environment for `$DOCKER_CONFIG` and credential helpers.
+   * @default process.env
+   */
+  env?: NodeJS.ProcessEnv | undefined;
+}

@@ -1,0 +1,407 @@
+// An HTTP proxy of the test suite's own, in front of a registry or a token issuer, that logs
+// every request and injects programmable faults; plus a tiny "other origin" server for
+// redirects and hostile realms. Authorization values are never logged or printed.
+import {
+  Agent,
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  request,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ProxyLogEntry {
+  method: string;
+  path: string;
+  /** Without the leading `?`; `''` when none. */
+  query: string;
+  /** Whether an Authorization header was present (never its value). */
+  hasAuthorization: boolean;
+  /** What the client got; undefined for reset and stall (and while in flight). */
+  status?: number;
+  fault?: FaultAction['action'];
+}
+
+export type FaultAction =
+  | {
+      action: 'respond';
+      status: number;
+      headers?: Record<string, string>;
+      body?: string | Buffer;
+    }
+  | { action: 'reset' }
+  | { action: 'stall' }
+  | { action: 'replace-body'; body?: string | Buffer }
+  | { action: 'redirect'; to: string; status?: number }
+  | {
+      action: 'rewrite-www-authenticate';
+      value: string | ((original: string | undefined) => string);
+    }
+  | { action: 'delay'; ms: number };
+
+export type FaultRule = FaultAction & {
+  /** Exact method (`GET` does not match `HEAD`) or a RegExp; any when omitted. */
+  method?: string | RegExp;
+  /** Tested against the path without the query; any when omitted. */
+  path?: RegExp;
+  /** How many requests it applies to. Default 1; `Infinity` for always. */
+  times?: number;
+};
+
+export interface FaultHandle {
+  readonly hits: number;
+  readonly remaining: number;
+  remove(): void;
+}
+
+export interface FaultProxy {
+  url: string;
+  host: string;
+  port: number;
+  upstream: string;
+  log: ProxyLogEntry[];
+  clearLog(): void;
+  addFault(rule: FaultRule): FaultHandle;
+  clearFaults(): void;
+  stop(): Promise<void>;
+}
+
+interface ActiveRule {
+  rule: FaultRule;
+  hits: number;
+  remaining: number;
+}
+
+function listen(server: Server, host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade'];
+
+function stripHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const out = { ...headers };
+  for (const h of HOP_BY_HOP) delete out[h];
+  return out;
+}
+
+function matches(rule: FaultRule, req: IncomingMessage, path: string): boolean {
+  const method = req.method ?? 'GET';
+  if (rule.method !== undefined) {
+    if (
+      typeof rule.method === 'string'
+        ? rule.method.toUpperCase() !== method
+        : !rule.method.test(method)
+    ) {
+      return false;
+    }
+  }
+  return rule.path === undefined || rule.path.test(path);
+}
+
+function collect(stream: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+}
+
+/** Starts a logging, fault-injecting proxy in front of `upstream` (`http://127.0.0.1:PORT`). */
+export async function startFaultProxy(upstream: string | { url: string }): Promise<FaultProxy> {
+  const upstreamUrl = new URL(typeof upstream === 'string' ? upstream : upstream.url);
+  const upstreamOrigin = upstreamUrl.origin;
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const rules: ActiveRule[] = [];
+  const log: ProxyLogEntry[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let origin = '';
+
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: ProxyLogEntry,
+    fault?: FaultAction,
+  ): void => {
+    const upReq = request(
+      {
+        agent,
+        protocol: upstreamUrl.protocol,
+        hostname: upstreamUrl.hostname,
+        port: upstreamUrl.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...stripHopByHop(req.headers), host: upstreamUrl.host },
+      },
+      (up) => {
+        const headers = stripHopByHop(up.headers);
+        const location = headers.location;
+        if (typeof location === 'string' && location.startsWith(upstreamOrigin)) {
+          headers.location = origin + location.slice(upstreamOrigin.length);
+        }
+        if (fault?.action === 'rewrite-www-authenticate') {
+          const original = headers['www-authenticate'];
+          headers['www-authenticate'] =
+            typeof fault.value === 'function'
+              ? fault.value(Array.isArray(original) ? original.join(', ') : original)
+              : fault.value;
+        }
+        const status = up.statusCode ?? 502;
+        entry.status = status;
+        if (fault?.action === 'replace-body') {
+          collect(up)
+            .then((original) => {
+              const body =
+                fault.body !== undefined
+                  ? Buffer.from(fault.body)
+                  : Buffer.concat([original, Buffer.from('\n')]);
+              headers['content-length'] = String(body.length);
+              res.writeHead(status, headers);
+              res.end(req.method === 'HEAD' ? undefined : body);
+            })
+            .catch(() => res.destroy());
+          return;
+        }
+        res.writeHead(status, headers);
+        up.pipe(res);
+        up.on('error', () => res.destroy());
+      },
+    );
+    upReq.on('error', () => {
+      if (!res.headersSent) {
+        entry.status = 502;
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end('fault proxy: upstream error');
+      } else {
+        res.destroy();
+      }
+    });
+    req.pipe(upReq);
+    res.on('close', () => {
+      if (!res.writableFinished) upReq.destroy();
+    });
+  };
+
+  const server = createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://proxy.invalid');
+    const entry: ProxyLogEntry = {
+      method: req.method ?? 'GET',
+      path: u.pathname,
+      query: u.search.replace(/^\?/, ''),
+      hasAuthorization: req.headers.authorization !== undefined,
+    };
+    log.push(entry);
+    const active = rules.find((r) => r.remaining > 0 && matches(r.rule, req, u.pathname));
+    if (!active) {
+      forward(req, res, entry);
+      return;
+    }
+    active.hits++;
+    active.remaining--;
+    const fault = active.rule;
+    entry.fault = fault.action;
+    switch (fault.action) {
+      case 'respond': {
+        req.resume();
+        const body = fault.body === undefined ? Buffer.alloc(0) : Buffer.from(fault.body);
+        entry.status = fault.status;
+        res.writeHead(fault.status, { 'content-length': String(body.length), ...fault.headers });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'stall':
+        // Never answer; the socket goes away when the client gives up or on stop().
+        req.resume();
+        return;
+      case 'redirect': {
+        req.resume();
+        const status = fault.status ?? 302;
+        entry.status = status;
+        res.writeHead(status, {
+          location: fault.to.replace(/\/$/, '') + (req.url ?? '/'),
+          'content-length': '0',
+        });
+        res.end();
+        return;
+      }
+      case 'delay': {
+        req.pause();
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          forward(req, res, entry);
+        }, fault.ms);
+        timers.add(timer);
+        return;
+      }
+      default:
+        forward(req, res, entry, fault);
+    }
+  });
+  server.keepAliveTimeout = 1000;
+  const port = await listen(server);
+  origin = `http://127.0.0.1:${port}`;
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: origin,
+    host: `127.0.0.1:${port}`,
+    port,
+    upstream: upstreamOrigin,
+    log,
+    clearLog() {
+      log.length = 0;
+    },
+    addFault(rule) {
+      const active: ActiveRule = { rule, hits: 0, remaining: rule.times ?? 1 };
+      rules.push(active);
+      return {
+        get hits() {
+          return active.hits;
+        },
+        get remaining() {
+          return active.remaining;
+        },
+        remove() {
+          const i = rules.indexOf(active);
+          if (i >= 0) rules.splice(i, 1);
+        },
+      };
+    },
+    clearFaults() {
+      rules.length = 0;
+    },
+    stop() {
+      stopped ??= (async () => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        await closeServer(server);
+        agent.destroy();
+      })();
+      return stopped;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+
+export interface OtherOriginRecord {
+  method: string;
+  path: string;
+  query: string;
+  hasAuthorization: boolean;
+}
+
+export interface OtherOrigin {
+  url: string;
+  host: string;
+  port: number;
+  requests: OtherOriginRecord[];
+  stop(): Promise<void>;
+}
+
+export interface OtherOriginOptions {
+  /** Forward requests here, without the client's Authorization. */
+  upstream?: string;
+  /** Added to forwarded requests (e.g. `{ authorization: 'Basic …' }` for a basic registry). */
+  upstreamHeaders?: Record<string, string>;
+  /** Default true: a request carrying Authorization gets 400, as S3 answers. */
+  rejectAuthorization?: boolean;
+  /** The answer when there is no upstream. Default 200 `{}`. */
+  respond?: { status: number; headers?: Record<string, string>; body?: string | Buffer };
+  /** Default `127.0.0.1`; `127.0.0.2` also works on Linux. */
+  bind?: string;
+}
+
+/** A server on another origin: a redirect target, or an attacker's token realm. */
+export async function startOtherOrigin(opts: OtherOriginOptions = {}): Promise<OtherOrigin> {
+  const requests: OtherOriginRecord[] = [];
+  const rejectAuthorization = opts.rejectAuthorization ?? true;
+  const upstream = opts.upstream ? new URL(opts.upstream) : undefined;
+  const agent = new Agent({ keepAlive: false });
+  const server = createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://origin.invalid');
+    const hasAuthorization = req.headers.authorization !== undefined;
+    requests.push({
+      method: req.method ?? 'GET',
+      path: u.pathname,
+      query: u.search.replace(/^\?/, ''),
+      hasAuthorization,
+    });
+    if (hasAuthorization && rejectAuthorization) {
+      req.resume();
+      const body =
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidArgument</Code>' +
+        '<Message>Only one auth mechanism allowed</Message></Error>';
+      res.writeHead(400, {
+        'content-type': 'application/xml',
+        'content-length': Buffer.byteLength(body),
+      });
+      res.end(body);
+      return;
+    }
+    if (upstream) {
+      const headers = stripHopByHop(req.headers);
+      delete headers.authorization;
+      const upReq = request(
+        {
+          agent,
+          hostname: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...headers, ...opts.upstreamHeaders, host: upstream.host },
+        },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, stripHopByHop(up.headers));
+          up.pipe(res);
+        },
+      );
+      upReq.on('error', () => res.destroy());
+      req.pipe(upReq);
+      return;
+    }
+    req.resume();
+    const r = opts.respond ?? {
+      status: 200,
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    };
+    const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body);
+    res.writeHead(r.status, { 'content-length': String(body.length), ...r.headers });
+    res.end(body);
+  });
+  server.keepAliveTimeout = 1000;
+  const bind = opts.bind ?? '127.0.0.1';
+  const port = await listen(server, bind);
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://${bind}:${port}`,
+    host: `${bind}:${port}`,
+    port,
+    requests,
+    stop() {
+      stopped ??= closeServer(server).then(() => agent.destroy());
+      return stopped;
+    },
+  };
+}
+
+/** A realm on a host that is not loopback and does not resolve (`.test` is reserved). */
+export function hostileRealm(port: number): string {
+  return `http://evil.example.test:${port}/token`;
+}
