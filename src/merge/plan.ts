@@ -29,6 +29,12 @@ export interface ReplacedEntry extends PlannedEntry {
  * What a merge does to the destination, for reports and logs. Every entry of the result is
  * in exactly one of `added`, `replaced`, `kept`; every destination entry is either `kept`,
  * named as a `previousDigest` in `replaced`, or `removed`.
+ *
+ * @example
+ * ```ts
+ * const plan: MergePlan = describeMerge(src, dest, merged);
+ * const platforms = plan.added.filter((e) => e.kind === 'image').map((e) => e.platform);
+ * ```
  */
 export interface MergePlan {
   /** Result entries from the source that the destination lacked (by key; by digest for attestations and artifacts). */

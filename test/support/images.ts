@@ -97,6 +97,15 @@ export function anonymous(t: RegistryTarget): RegistryTarget {
 
 const tokenCache = new Map<string, string>();
 
+function cacheKey(t: RegistryTarget, scopes: string[]): string {
+  return `${t.url}|${t.username ?? ''}|${sha256(t.password ?? '')}|${scopes.join(' ')}`;
+}
+
+/** Forget every token the pusher cached (its tokens are reused across calls otherwise). */
+export function clearTokenCache(): void {
+  tokenCache.clear();
+}
+
 function parseChallenge(header: string): { scheme: string; params: Record<string, string> } {
   const m = /^(\w+)\s*(.*)$/s.exec(header.trim());
   const scheme = (m?.[1] ?? '').toLowerCase();
@@ -118,7 +127,7 @@ async function fetchToken(
   params: Record<string, string>,
   scopes: string[],
 ): Promise<string> {
-  const key = `${t.url}|${t.username ?? ''}|${scopes.join(' ')}`;
+  const key = cacheKey(t, scopes);
   const cached = tokenCache.get(key);
   if (cached) return cached;
   const realm = new URL(params['realm'] ?? '');
@@ -165,7 +174,7 @@ export async function registryFetch(
       ...(init.body !== undefined ? { body: init.body } : {}),
       redirect: 'manual',
     });
-  const cachedKey = `${t.url}|${t.username ?? ''}|${scopes.join(' ')}`;
+  const cachedKey = cacheKey(t, scopes);
   const cached = tokenCache.get(cachedKey);
   let res = await send(cached ? `Bearer ${cached}` : basicHeader(t));
   if (res.status !== 401) return res;

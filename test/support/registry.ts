@@ -46,23 +46,19 @@ export interface StartRegistryOptions {
   issuer?: TokenIssuerOptions;
 }
 
-let installed: boolean | undefined;
-
+/** Whether `docker-registry` is an executable on the current PATH (checked on each call). */
 export function isDockerRegistryInstalled(): boolean {
-  if (installed === undefined) {
-    installed = (process.env['PATH'] ?? '')
-      .split(delimiter)
-      .filter((d) => d.length > 0)
-      .some((d) => {
-        try {
-          accessSync(join(d, REGISTRY_BINARY), constants.X_OK);
-          return true;
-        } catch {
-          return false;
-        }
-      });
-  }
-  return installed;
+  return (process.env['PATH'] ?? '')
+    .split(delimiter)
+    .filter((d) => d.length > 0)
+    .some((d) => {
+      try {
+        accessSync(join(d, REGISTRY_BINARY), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** A lower-case, valid, unique repository name, e.g. `test/k3j9x2a1`. */
