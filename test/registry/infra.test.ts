@@ -1,5 +1,8 @@
 // Smoke tests of the test infrastructure itself: registries in each auth mode, the token
 // issuer's policy and counters, the fault proxy's faults, and the image pusher.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hostileRealm, startFaultProxy, startOtherOrigin } from '../support/fault-proxy.js';
 import {
@@ -17,6 +20,8 @@ import {
   sha256,
 } from '../support/images.js';
 import {
+  isDockerRegistryInstalled,
+  MISSING_REGISTRY_MESSAGE,
   startAnonymousRegistry,
   startBasicRegistry,
   startTokenRegistry,
@@ -520,4 +525,48 @@ describe('the fault proxy', () => {
       expect((await fetch(`${proxy.url}/v2/`)).status).toBe(200);
       expect(Date.now() - t0).toBeGreaterThanOrEqual(180);
     }));
+});
+
+describe('startup errors', () => {
+  async function withPath<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+    const saved = process.env['PATH'];
+    process.env['PATH'] = dir;
+    try {
+      return await fn();
+    } finally {
+      process.env['PATH'] = saved;
+    }
+  }
+
+  it('says how to install docker-registry when it is missing', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'mlm-empty-path-'));
+    try {
+      await withPath(empty, async () => {
+        expect(isDockerRegistryInstalled()).toBe(false);
+        await expect(startAnonymousRegistry()).rejects.toThrow(MISSING_REGISTRY_MESSAGE);
+      });
+      expect(MISSING_REGISTRY_MESSAGE).toBe(
+        "docker-registry is missing: install it with 'apt-get install -y docker-registry' (Debian/Ubuntu)",
+      );
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('surfaces the output of a registry that dies at startup', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mlm-fake-registry-'));
+    try {
+      const fake = join(dir, 'docker-registry');
+      await writeFile(fake, '#!/bin/sh\necho "configuration error: boom" >&2\nexit 3\n', {
+        mode: 0o755,
+      });
+      await withPath(`${dir}${delimiter}${process.env['PATH']}`, async () => {
+        await expect(startBasicRegistry()).rejects.toThrow(
+          /exited \(code 3\)[\s\S]*configuration error: boom/,
+        );
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
