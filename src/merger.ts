@@ -6,6 +6,7 @@ import { parseManifestList } from './manifest/parse.js';
 import { formatPlatform, isAttestation, type MatchMode } from './manifest/platform.js';
 import { computeDigest, serializeManifestList } from './manifest/serialize.js';
 import type { FetchedManifest, ManifestList } from './manifest/types.js';
+import { entryKind } from './merge/entries.js';
 import { listsEqual } from './merge/equality.js';
 import { addMissingArchitectures, getMissingArchitectures } from './merge/mode-a.js';
 import { selectArchitectures } from './merge/mode-b.js';
@@ -164,7 +165,7 @@ export class ManifestListMerger {
       this.#logger,
       'info',
       `Architectures missing from the new image: ${missing
-        .filter((d) => !isAttestation(d))
+        .filter((d) => entryKind(d) === 'image')
         .map((d) =>
           this.#match === 'architecture'
             ? (d.platform?.architecture ?? d.digest)

@@ -15,6 +15,7 @@ export {
   InvalidManifestListError,
   type InvalidManifestListReason,
 } from './invalid-manifest-list-error.js';
+export { InvalidOptionError } from './invalid-option-error.js';
 export { InvalidReferenceError } from './invalid-reference-error.js';
 export { ManifestTooLargeError } from './manifest-too-large-error.js';
 export { NotFoundError } from './not-found-error.js';

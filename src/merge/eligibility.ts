@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { type MatchMode, normalizePlatform } from '../manifest/platform.js';
 import type { ReadonlyEntry } from './entries.js';
 
@@ -30,7 +31,7 @@ const VARIANT = /^v\d/i;
  *   platform, variant included (so `linux/arm` means `linux/arm/v7`, and `linux/arm64` also
  *   selects `linux/arm64/v8`). Windows `os.version` is not compared.
  *
- * @throws {RangeError} in `'platform'` mode for an empty name or one of more than three parts.
+ * @throws {InvalidOptionError} in `'platform'` mode for an empty name or one of more than three parts.
  */
 export function eligibilityTest(
   eligibleArchs: readonly string[],
@@ -57,8 +58,9 @@ export function eligibilityTest(
 function parseEligible(name: string): Wanted {
   const parts = name.trim().split('/');
   if (parts.some((part) => part === '') || parts.length > 3) {
-    throw new RangeError(
+    throw new InvalidOptionError(
       `Invalid eligible architecture ${JSON.stringify(name)}: expected arch, arch/variant, os/arch or os/arch/variant`,
+      'eligibleArchs',
     );
   }
   const [first = '', second, third] = parts;

@@ -41,7 +41,7 @@ import type { MergeOptions } from './options.js';
  * @param eligibleArchs - the architectures to take from the source.
  * @param options - {@link MergeOptions}.
  * @returns the new list.
- * @throws {RangeError} in `'platform'` mode, for an empty or malformed eligible name.
+ * @throws {InvalidOptionError} in `'platform'` mode, for an empty or malformed eligible name.
  *
  * @example
  * ```ts

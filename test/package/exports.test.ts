@@ -63,13 +63,23 @@ beforeAll(() => {
   tarball = join(workDir, out.trim().split('\n').pop() ?? '');
   const consumer = join(workDir, 'consumer');
   execFileSync('mkdir', ['-p', consumer]);
-  writeFileSync(join(consumer, 'package.json'), '{"name":"consumer","version":"1.0.0","private":true}');
-  execFileSync('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--silent'], {
-    cwd: consumer,
-    stdio: 'ignore',
-  });
+  writeFileSync(
+    join(consumer, 'package.json'),
+    '{"name":"consumer","version":"1.0.0","private":true}',
+  );
+  execFileSync(
+    'npm',
+    ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--silent'],
+    {
+      cwd: consumer,
+      stdio: 'ignore',
+    },
+  );
   writeFileSync(join(consumer, 'use.cjs'), `${PROGRAM}\nmain(require('manifest-list-merger'));`);
-  writeFileSync(join(consumer, 'use.mjs'), `${PROGRAM}\nimport * as lib from 'manifest-list-merger';\nawait main(lib);`);
+  writeFileSync(
+    join(consumer, 'use.mjs'),
+    `${PROGRAM}\nimport * as lib from 'manifest-list-merger';\nawait main(lib);`,
+  );
 }, 180_000);
 
 afterAll(() => {
@@ -88,16 +98,29 @@ describe('the packed tarball', () => {
   });
 
   it('ships dist only, with ESM, CJS and both kinds of declarations', () => {
-    const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
     const files = listing.map((f) => f.replace(/^package\//, ''));
-    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'package.json']) {
+    for (const f of [
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/index.d.ts',
+      'dist/index.d.cts',
+      'package.json',
+    ]) {
       expect(files).toContain(f);
     }
-    expect(files.filter((f) => !/^(dist\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(f))).toEqual([]);
+    expect(
+      files.filter((f) => !/^(dist\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(f)),
+    ).toEqual([]);
   });
 
   it('passes publint', () => {
-    const out = execFileSync(bin('publint'), ['run', '--strict', tarball], { cwd: root, encoding: 'utf8' });
+    const out = execFileSync(bin('publint'), ['run', '--strict', tarball], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(out).not.toMatch(/error|warning/i);
   });
 

@@ -48,7 +48,10 @@ afterAll(async () => {
   await reg?.stop();
 });
 
-function client(extra: HttpRegistryClientOptions = {}): { client: HttpRegistryClient; events: RequestEvent[] } {
+function client(extra: HttpRegistryClientOptions = {}): {
+  client: HttpRegistryClient;
+  events: RequestEvent[];
+} {
   const events: RequestEvent[] = [];
   const c = new HttpRegistryClient({
     username: reg.username,
@@ -75,8 +78,16 @@ const registryEvents = (events: RequestEvent[]) => events.filter((e) => e.kind =
 
 describe('retries', () => {
   it('retries a 429 after Retry-After seconds', async () => {
-    const { client: c, events } = await warmClient({ retry: { ...fastRetry, maxRetryAfterMs: 5_000 } });
-    proxy.addFault({ method: 'GET', path: MANIFESTS, action: 'respond', status: 429, headers: { 'retry-after': '1' } });
+    const { client: c, events } = await warmClient({
+      retry: { ...fastRetry, maxRetryAfterMs: 5_000 },
+    });
+    proxy.addFault({
+      method: 'GET',
+      path: MANIFESTS,
+      action: 'respond',
+      status: 429,
+      headers: { 'retry-after': '1' },
+    });
     const started = Date.now();
     const fetched = await c.getManifest(image());
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
@@ -101,7 +112,13 @@ describe('retries', () => {
 
   it('caps a long Retry-After at maxRetryAfterMs', async () => {
     const { client: c } = await warmClient();
-    proxy.addFault({ method: 'GET', path: MANIFESTS, action: 'respond', status: 429, headers: { 'retry-after': '3600' } });
+    proxy.addFault({
+      method: 'GET',
+      path: MANIFESTS,
+      action: 'respond',
+      status: 429,
+      headers: { 'retry-after': '3600' },
+    });
     const started = Date.now();
     await c.getManifest(image());
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -109,7 +126,13 @@ describe('retries', () => {
 
   it('retries 503 twice, then succeeds', async () => {
     const { client: c, events } = await warmClient();
-    const fault = proxy.addFault({ method: 'GET', path: MANIFESTS, action: 'respond', status: 503, times: 2 });
+    const fault = proxy.addFault({
+      method: 'GET',
+      path: MANIFESTS,
+      action: 'respond',
+      status: 503,
+      times: 2,
+    });
     const fetched = await c.getManifest(image());
     expect(fault.hits).toBe(2);
     expect(fetched.digest).toBe(list.digest);
@@ -119,7 +142,13 @@ describe('retries', () => {
 
   it('gives up after the configured retries with a RegistryError carrying the status', async () => {
     const { client: c, events } = await warmClient({ retry: { ...fastRetry, retries: 2 } });
-    proxy.addFault({ method: 'GET', path: MANIFESTS, action: 'respond', status: 503, times: Infinity });
+    proxy.addFault({
+      method: 'GET',
+      path: MANIFESTS,
+      action: 'respond',
+      status: 503,
+      times: Infinity,
+    });
     try {
       const error = await c.getManifest(image()).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RegistryError);
@@ -134,7 +163,11 @@ describe('retries', () => {
   it('retries a PUT (idempotent) after a 502', async () => {
     const { client: c } = await warmClient();
     proxy.addFault({ method: 'PUT', path: MANIFESTS, action: 'respond', status: 502 });
-    const digest = await c.putManifest(`${proxy.host}/${repo}:put-retry`, list.bytes, list.mediaType);
+    const digest = await c.putManifest(
+      `${proxy.host}/${repo}:put-retry`,
+      list.bytes,
+      list.mediaType,
+    );
     expect(digest).toBe(list.digest);
     expect(proxy.log.filter((l) => l.method === 'PUT').map((l) => l.status)).toEqual([502, 201]);
   });
@@ -156,7 +189,10 @@ describe('retries', () => {
   });
 
   it('throws RequestTimeoutError when every attempt stalls', async () => {
-    const { client: c, events } = await warmClient({ timeout: 150, retry: { ...fastRetry, retries: 1 } });
+    const { client: c, events } = await warmClient({
+      timeout: 150,
+      retry: { ...fastRetry, retries: 1 },
+    });
     proxy.addFault({ method: 'GET', path: MANIFESTS, action: 'stall', times: Infinity });
     try {
       const error = await c.getManifest(image()).catch((e: unknown) => e);
@@ -191,7 +227,9 @@ describe('deadline and abort', () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 100);
       const started = Date.now();
-      const error = await c.getManifest(image(), { signal: controller.signal }).catch((e: unknown) => e);
+      const error = await c
+        .getManifest(image(), { signal: controller.signal })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RequestAbortedError);
       expect(Date.now() - started).toBeLessThan(1_000);
     } finally {
@@ -200,12 +238,22 @@ describe('deadline and abort', () => {
   });
 
   it('an AbortSignal stops a back-off sleep at once', async () => {
-    const { client: c, events } = await warmClient({ retry: { ...fastRetry, maxRetryAfterMs: 60_000 } });
-    proxy.addFault({ method: 'GET', path: MANIFESTS, action: 'respond', status: 429, headers: { 'retry-after': '30' } });
+    const { client: c, events } = await warmClient({
+      retry: { ...fastRetry, maxRetryAfterMs: 60_000 },
+    });
+    proxy.addFault({
+      method: 'GET',
+      path: MANIFESTS,
+      action: 'respond',
+      status: 429,
+      headers: { 'retry-after': '30' },
+    });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 150);
     const started = Date.now();
-    const error = await c.getManifest(image(), { signal: controller.signal }).catch((e: unknown) => e);
+    const error = await c
+      .getManifest(image(), { signal: controller.signal })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestAbortedError);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(registryEvents(events)).toHaveLength(1);
@@ -214,7 +262,9 @@ describe('deadline and abort', () => {
 
   it('an already aborted signal sends nothing', async () => {
     const { client: c, events } = client();
-    const error = await c.getManifest(image(), { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    const error = await c
+      .getManifest(image(), { signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestAbortedError);
     expect(events).toHaveLength(0);
   });
@@ -243,7 +293,9 @@ describe('integrity', () => {
       headers: { 'content-type': list.mediaType },
       body: tampered,
     });
-    const error = await c.getManifest(`${proxy.host}/${repo}@${list.digest}`).catch((e: unknown) => e);
+    const error = await c
+      .getManifest(`${proxy.host}/${repo}@${list.digest}`)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DigestMismatchError);
     expect((error as DigestMismatchError).source).toBe('reference');
   });
@@ -257,14 +309,18 @@ describe('integrity', () => {
       status: 201,
       headers: { 'docker-content-digest': `sha256:${'0'.repeat(64)}` },
     });
-    const error = await c.putManifest(`${proxy.host}/${repo}:v9`, list.bytes, list.mediaType).catch((e: unknown) => e);
+    const error = await c
+      .putManifest(`${proxy.host}/${repo}:v9`, list.bytes, list.mediaType)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DigestMismatchError);
     expect((error as DigestMismatchError).source).toBe('push-response');
   });
 
   it('takes the media type from the body when Content-Type is generic', async () => {
     const { client: c } = await warmClient();
-    const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: list.mediaType, manifests: [] }));
+    const body = Buffer.from(
+      JSON.stringify({ schemaVersion: 2, mediaType: list.mediaType, manifests: [] }),
+    );
     proxy.addFault({
       method: 'GET',
       path: MANIFESTS,
@@ -333,7 +389,10 @@ describe('redirects', () => {
     basicProxy = await startFaultProxy(basicReg);
     const auth = `Basic ${Buffer.from(`${basicReg.username}:${basicReg.password}`).toString('base64')}`;
     // S3-like: 400 "Only one auth mechanism allowed" if Authorization arrives.
-    other = await startOtherOrigin({ upstream: basicReg.url, upstreamHeaders: { authorization: auth } });
+    other = await startOtherOrigin({
+      upstream: basicReg.url,
+      upstreamHeaders: { authorization: auth },
+    });
     basicRepo = uniqueRepo();
     basicList = await pushList(basicReg, basicRepo, 'v1', { platforms: ['linux/amd64'] });
   });
@@ -344,7 +403,11 @@ describe('redirects', () => {
   });
 
   it('follows a redirect to another origin without the Authorization header', async () => {
-    const c = new HttpRegistryClient({ username: basicReg.username, password: basicReg.password, retry: fastRetry });
+    const c = new HttpRegistryClient({
+      username: basicReg.username,
+      password: basicReg.password,
+      retry: fastRetry,
+    });
     await c.getManifest(`${basicProxy.host}/${basicRepo}:v1`); // learn the Basic challenge
     basicProxy.clearLog();
     basicProxy.addFault({ method: 'GET', path: MANIFESTS, action: 'redirect', to: other.url });
@@ -357,14 +420,25 @@ describe('redirects', () => {
   });
 
   it('keeps Authorization on a same-origin redirect', async () => {
-    const c = new HttpRegistryClient({ username: basicReg.username, password: basicReg.password, retry: fastRetry });
+    const c = new HttpRegistryClient({
+      username: basicReg.username,
+      password: basicReg.password,
+      retry: fastRetry,
+    });
     await c.getManifest(`${basicProxy.host}/${basicRepo}:v1`);
     basicProxy.clearLog();
-    basicProxy.addFault({ method: 'GET', path: /\/manifests\/v1$/, action: 'redirect', to: `${basicProxy.url}/again` });
-    basicProxy.addFault({ method: 'GET', path: /^\/again/, action: 'redirect', to: basicProxy.url, status: 307 });
-    // /again + /v2/...  →  can't map back by path alone, so only check the first hop keeps auth
-    const error = await c.getManifest(`${basicProxy.host}/${basicRepo}:v1`).catch((e: unknown) => e);
-    expect(basicProxy.log.every((l) => l.hasAuthorization)).toBe(true);
-    void error;
+    basicProxy.addFault({
+      method: 'GET',
+      path: MANIFESTS,
+      action: 'redirect',
+      to: basicProxy.url,
+      status: 307,
+    });
+    const fetched = await c.getManifest(`${basicProxy.host}/${basicRepo}:v1`);
+    expect(fetched.digest).toBe(basicList.digest);
+    expect(basicProxy.log.map((l) => [l.status, l.hasAuthorization])).toEqual([
+      [307, true],
+      [200, true],
+    ]);
   });
 });

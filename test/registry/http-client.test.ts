@@ -9,22 +9,29 @@ import {
   NotFoundError,
   RegistryError,
 } from '../../src/errors/index.js';
+import { isNotFoundError } from '../../src/registry/client.js';
 import type { RequestEvent } from '../../src/registry/http/request-event.js';
 import { HttpRegistryClient } from '../../src/registry/http-registry-client.js';
-import { isNotFoundError } from '../../src/registry/client.js';
 import { getManifest, MEDIA_TYPES, pushImage, pushList } from '../support/images.js';
-import {
-  startTokenRegistry,
-  type TokenTestRegistry,
-  uniqueRepo,
-} from '../support/registry.js';
+import { startTokenRegistry, type TokenTestRegistry, uniqueRepo } from '../support/registry.js';
 import type { RegistryInfo } from '../support/types.js';
 
 const regs = inject('registries');
-const fast = { retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 }, timeout: 5_000 };
+const fast = {
+  retry: { retries: 2, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 },
+  timeout: 5_000,
+};
 
-function clientFor(info: RegistryInfo, extra: ConstructorParameters<typeof HttpRegistryClient>[0] = {}) {
-  return new HttpRegistryClient({ username: info.username, password: info.password, ...fast, ...extra });
+function clientFor(
+  info: RegistryInfo,
+  extra: ConstructorParameters<typeof HttpRegistryClient>[0] = {},
+) {
+  return new HttpRegistryClient({
+    username: info.username,
+    password: info.password,
+    ...fast,
+    ...extra,
+  });
 }
 
 describe.each(['anonymous', 'basic', 'token'] as const)('%s registry', (kind) => {
@@ -42,7 +49,11 @@ describe.each(['anonymous', 'basic', 'token'] as const)('%s registry', (kind) =>
     const byDigest = await client.getManifest(`${info.host}/${repo}@${list.digest}`);
     expect(byDigest.digest).toBe(list.digest);
 
-    const digest = await client.putManifest(`${info.host}/${repo}:copy`, fetched.bytes, fetched.mediaType);
+    const digest = await client.putManifest(
+      `${info.host}/${repo}:copy`,
+      fetched.bytes,
+      fetched.mediaType,
+    );
     expect(digest).toBe(list.digest);
     const back = await getManifest(info, repo, 'copy');
     expect(back.bytes.equals(list.bytes)).toBe(true);
@@ -55,7 +66,11 @@ describe.each(['anonymous', 'basic', 'token'] as const)('%s registry', (kind) =>
     const list = await pushList(info, repo, 'v1', { platforms: ['linux/amd64'], format: 'oci' });
     const reformatted = Buffer.from(`${JSON.stringify(list.json, null, 3)}\n`);
     const client = clientFor(info);
-    const digest = await client.putManifest(`${info.host}/${repo}:pretty`, reformatted, MEDIA_TYPES.ociIndex);
+    const digest = await client.putManifest(
+      `${info.host}/${repo}:pretty`,
+      reformatted,
+      MEDIA_TYPES.ociIndex,
+    );
     const fetched = await client.getManifest(`${info.host}/${repo}:pretty`);
     expect(Buffer.from(fetched.bytes).equals(reformatted)).toBe(true);
     expect(fetched.digest).toBe(digest);
@@ -72,15 +87,19 @@ describe.each(['anonymous', 'basic', 'token'] as const)('%s registry', (kind) =>
     expect(head.mediaType).toBe(MEDIA_TYPES.dockerManifest);
     expect(head.size).toBe(image.bytes.length);
 
-    const missingTag = await client.getManifest(`${info.host}/${repo}:nope`).catch((e: unknown) => e);
+    const missingTag = await client
+      .getManifest(`${info.host}/${repo}:nope`)
+      .catch((e: unknown) => e);
     expect(missingTag).toBeInstanceOf(NotFoundError);
     expect((missingTag as NotFoundError).status).toBe(404);
     expect((missingTag as NotFoundError).registryCodes).toContain('MANIFEST_UNKNOWN');
     expect(isNotFoundError(missingTag)).toBe(true);
-    await expect(client.headManifest(`${info.host}/${repo}:nope`)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(client.getManifest(`${info.host}/${uniqueRepo('absent')}:x`)).rejects.toBeInstanceOf(
+    await expect(client.headManifest(`${info.host}/${repo}:nope`)).rejects.toBeInstanceOf(
       NotFoundError,
     );
+    await expect(
+      client.getManifest(`${info.host}/${uniqueRepo('absent')}:x`),
+    ).rejects.toBeInstanceOf(NotFoundError);
     client.close();
   });
 
@@ -97,9 +116,9 @@ describe.each(['anonymous', 'basic', 'token'] as const)('%s registry', (kind) =>
     expect((error as DigestMismatchError).source).toBe('reference');
     expect(events).toHaveLength(0);
     // and PUT by digest with the right bytes works
-    expect(await client.putManifest(`${info.host}/${repo}@${list.digest}`, list.bytes, list.mediaType)).toBe(
-      list.digest,
-    );
+    expect(
+      await client.putManifest(`${info.host}/${repo}@${list.digest}`, list.bytes, list.mediaType),
+    ).toBe(list.digest);
   });
 
   it('surfaces the registry error codes of a refused PUT (MANIFEST_BLOB_UNKNOWN)', async () => {
@@ -137,9 +156,9 @@ describe('size cap', () => {
     const error = await small.getManifest(`${info.host}/${repo}:big`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ManifestTooLargeError);
     expect((error as ManifestTooLargeError).limit).toBe(1024);
-    await expect(small.putManifest(`${info.host}/${repo}:big2`, big, MEDIA_TYPES.ociIndex)).rejects.toBeInstanceOf(
-      ManifestTooLargeError,
-    );
+    await expect(
+      small.putManifest(`${info.host}/${repo}:big2`, big, MEDIA_TYPES.ociIndex),
+    ).rejects.toBeInstanceOf(ManifestTooLargeError);
   });
 
   it('accepts a manifest just under the 4 MiB default and refuses one over it', async () => {
@@ -152,18 +171,24 @@ describe('size cap', () => {
         manifests: [image.descriptor],
         annotations: { padding: '' },
       });
-      return Buffer.from(base.replace('"padding":""', `"padding":"${'y'.repeat(size - base.length)}"`));
+      return Buffer.from(
+        base.replace('"padding":""', `"padding":"${'y'.repeat(size - base.length)}"`),
+      );
     };
     const limit = 4 * 1024 * 1024;
     const under = make(limit);
     expect(under.length).toBe(limit);
     const client = clientFor(info);
-    const digest = await client.putManifest(`${info.host}/${repo}:under`, under, MEDIA_TYPES.ociIndex);
+    const digest = await client.putManifest(
+      `${info.host}/${repo}:under`,
+      under,
+      MEDIA_TYPES.ociIndex,
+    );
     const fetched = await client.getManifest(`${info.host}/${repo}:under`);
     expect(fetched.digest).toBe(digest);
-    await expect(client.putManifest(`${info.host}/${repo}:over`, make(limit + 1), MEDIA_TYPES.ociIndex)).rejects.toBeInstanceOf(
-      ManifestTooLargeError,
-    );
+    await expect(
+      client.putManifest(`${info.host}/${repo}:over`, make(limit + 1), MEDIA_TYPES.ociIndex),
+    ).rejects.toBeInstanceOf(ManifestTooLargeError);
   });
 });
 
@@ -194,7 +219,11 @@ describe('token auth with our own issuer', () => {
     await client.getManifest(`${reg.host}/${repo}:v2`);
     await client.putManifest(`${reg.host}/${repo}:v3`, fetched.bytes, fetched.mediaType);
     expect(reg.issuer.counts.total).toBe(0);
-    expect(events.map((e) => `${e.kind} ${e.method}`)).toEqual(['registry GET', 'registry GET', 'registry PUT']);
+    expect(events.map((e) => `${e.kind} ${e.method}`)).toEqual([
+      'registry GET',
+      'registry GET',
+      'registry PUT',
+    ]);
     expect(client.requestCounts.token).toBe(2);
     expect(list.digest).toBe(fetched.digest);
   });
@@ -220,7 +249,9 @@ describe('token auth with our own issuer', () => {
     const client = clientFor(reg);
     await client.getManifest(`${reg.host}/${uniqueRepo()}:warm`).catch(() => undefined); // learn the challenge
     reg.issuer.resetCounts();
-    await Promise.all(Array.from({ length: 8 }, () => client.getManifest(`${reg.host}/${repo}:v1`)));
+    await Promise.all(
+      Array.from({ length: 8 }, () => client.getManifest(`${reg.host}/${repo}:v1`)),
+    );
     expect(reg.issuer.counts.total).toBe(1);
   });
 
@@ -232,7 +263,9 @@ describe('token auth with our own issuer', () => {
     reg.issuer.resetCounts();
     const fetched = await client.getManifest(`${reg.host}/${repo}:v1`);
     expect(fetched.digest).toBe(list.digest);
-    expect(reg.issuer.requests.map((r) => [r.method, r.grantType])).toEqual([['POST', 'refresh_token']]);
+    expect(reg.issuer.requests.map((r) => [r.method, r.grantType])).toEqual([
+      ['POST', 'refresh_token'],
+    ]);
   });
 
   it('a 401 after a granted token means "absent" for a pull, "access denied" for a push', async () => {
@@ -298,8 +331,15 @@ describe('wrong credentials', () => {
         warn: (m: string) => lines.push(m),
         error: (m: string) => lines.push(m),
       };
-      const client = new HttpRegistryClient({ username: 'alice', password: secret, logger, ...fast });
-      const error = await client.getManifest(`${info.host}/${uniqueRepo()}:v1`).catch((e: unknown) => e);
+      const client = new HttpRegistryClient({
+        username: 'alice',
+        password: secret,
+        logger,
+        ...fast,
+      });
+      const error = await client
+        .getManifest(`${info.host}/${uniqueRepo()}:v1`)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AuthenticationError);
       expect((error as AuthenticationError).reason).toBe('credentials-rejected');
       expect(isNotFoundError(error)).toBe(false);
@@ -319,9 +359,10 @@ describe('wrong credentials', () => {
 
   it('basic registry without credentials → AuthenticationError credentials-required', async () => {
     const client = new HttpRegistryClient(fast);
-    const error = await client.getManifest(`${regs.basic.host}/${uniqueRepo()}:v1`).catch((e: unknown) => e);
+    const error = await client
+      .getManifest(`${regs.basic.host}/${uniqueRepo()}:v1`)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).reason).toBe('credentials-required');
   });
 });
-

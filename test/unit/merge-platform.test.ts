@@ -1,6 +1,7 @@
 // The platform-aware rules: variants, Windows, aliases, attestations, entries without a
 // platform, the merge plan and list equality.
 import { describe, expect, it } from 'vitest';
+import { InvalidOptionError } from '../../src/errors/invalid-option-error.js';
 import { OCI_IMAGE_INDEX } from '../../src/manifest/media-types.js';
 import { listsEqual } from '../../src/merge/equality.js';
 import { addMissingArchitectures, getMissingArchitectures } from '../../src/merge/mode-a.js';
@@ -90,7 +91,7 @@ describe('eligible architectures in platform mode', () => {
   });
 
   it('refuses a malformed name', () => {
-    expect(() => selectArchitectures(src, undefined, [''])).toThrow(RangeError);
+    expect(() => selectArchitectures(src, undefined, [''])).toThrow(InvalidOptionError);
     expect(() => selectArchitectures(src, undefined, ['a/b/c/d'])).toThrow(/a\/b\/c\/d/);
   });
 });

@@ -101,6 +101,8 @@ export class Transport {
       validateStatus: (status) => !RETRYABLE_STATUSES.has(status),
     });
     this.axios.interceptors.request.use((config) => {
+      // axios-retry re-enters here when a back-off sleep is aborted; nothing will be sent.
+      if (config.signal?.aborted) return config;
       const kind =
         ((config as unknown as Record<string, unknown>)[KIND] as RequestKind) ?? 'registry';
       const attempt = (config['axios-retry']?.retryCount ?? 0) + 1;

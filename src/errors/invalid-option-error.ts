@@ -1,0 +1,24 @@
+import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+
+/**
+ * An argument or option has a value the library cannot use, e.g. an empty eligible
+ * architecture name. `option` names it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   selectArchitectures(src, dest, ['linux/arm/v7/extra']);
+ * } catch (error) {
+ *   if (error instanceof InvalidOptionError) console.error(error.option); // 'eligibleArchs[0]'
+ * }
+ * ```
+ */
+export class InvalidOptionError extends ManifestListMergerError {
+  /** The argument or option at fault, e.g. `eligibleArchs[2]` or `match`. */
+  readonly option: string;
+
+  constructor(message: string, option: string, options?: ErrorOptions) {
+    super(message, 'INVALID_OPTION', options);
+    this.option = option;
+  }
+}
