@@ -5,12 +5,14 @@ export {
 } from './authentication-error.js';
 export { type ErrorOptions, ManifestListMergerError, sanitizeCause } from './base-error.js';
 export { ClientsNotSetError } from './clients-not-set-error.js';
+export { ConflictError } from './conflict-error.js';
 export { DestinationNotFoundError } from './destination-not-found-error.js';
 export {
   type DigestMismatchDetails,
   DigestMismatchError,
   type DigestMismatchSource,
 } from './digest-mismatch-error.js';
+export { IncompatibleMediaTypeError } from './incompatible-media-type-error.js';
 export {
   InvalidManifestListError,
   type InvalidManifestListReason,
@@ -18,8 +20,10 @@ export {
 export { InvalidOptionError } from './invalid-option-error.js';
 export { InvalidReferenceError } from './invalid-reference-error.js';
 export { ManifestTooLargeError } from './manifest-too-large-error.js';
+export { MissingChildrenError } from './missing-children-error.js';
 export { NotFoundError } from './not-found-error.js';
 export { redact } from './redact.js';
 export { RegistryError, type RegistryErrorDetails } from './registry-error.js';
 export { RequestAbortedError } from './request-aborted-error.js';
 export { RequestTimeoutError } from './request-timeout-error.js';
+export { UnsupportedOperationError } from './unsupported-operation-error.js';

@@ -62,6 +62,38 @@ export interface RegistryClient {
    * it. Must throw a not-found error (see above) when there is none.
    */
   headManifest?(image: string, options?: RequestOptions): Promise<ManifestHead>;
+  /**
+   * Optional, for copying children: whether the repository of `image` (its tag or digest is
+   * ignored) holds the blob `digest`.
+   */
+  hasBlob?(image: string, digest: string, options?: RequestOptions): Promise<boolean>;
+  /**
+   * Optional, for copying children on one registry: mounts blob `digest` from the repository
+   * of `fromImage` into the repository of `image`. Resolves `true` when mounted, `false` when
+   * the registry declined (the caller then uploads the blob).
+   */
+  mountBlob?(
+    image: string,
+    digest: string,
+    fromImage: string,
+    options?: RequestOptions,
+  ): Promise<boolean>;
+  /** Optional, for copying children across registries: streams blob `digest` out of the repository of `image`. */
+  getBlob?(image: string, digest: string, options?: RequestOptions): Promise<BlobContent>;
+  /**
+   * Optional, for copying children across registries: uploads `blob` as `digest` into the
+   * repository of `image`, streaming it (a whole layer is never held in memory), and fails
+   * when the bytes do not hash to `digest`.
+   */
+  putBlob?(image: string, digest: string, blob: BlobContent, options?: RequestOptions): Promise<void>;
+}
+
+/** A blob being streamed: its size and its bytes, as any async iterable of chunks. */
+export interface BlobContent {
+  /** Size in bytes. */
+  size: number;
+  /** The bytes: a Node.js `Readable`, a web `ReadableStream` or any async iterable. */
+  stream: AsyncIterable<Uint8Array>;
 }
 
 function statusOf(error: unknown): unknown {

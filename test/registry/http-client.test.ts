@@ -14,6 +14,7 @@ import type { RequestEvent } from '../../src/registry/http/request-event.js';
 import { HttpRegistryClient } from '../../src/registry/http-registry-client.js';
 import { getManifest, MEDIA_TYPES, pushImage, pushList } from '../support/images.js';
 import { startTokenRegistry, type TokenTestRegistry, uniqueRepo } from '../support/registry.js';
+import { defaultPolicy } from '../support/token-issuer.js';
 import type { RegistryInfo } from '../support/types.js';
 
 const regs = inject('registries');
@@ -291,8 +292,7 @@ describe('token auth with our own issuer', () => {
       expect((denied as NotFoundError).status).toBe(401);
       expect(isNotFoundError(denied)).toBe(true);
     } finally {
-      reg.issuer.policy = (subject, resource, requested) =>
-        subject === 'alice' ? requested : requested.filter((a) => a === 'pull');
+      reg.issuer.policy = defaultPolicy;
     }
   });
 

@@ -30,18 +30,24 @@ export function parseWwwAuthenticate(header: string | string[] | undefined): Aut
 }
 
 /**
- * The first challenge with one of `schemes` (lower-case), in the order the registry gave.
+ * The challenge to answer: the first of `schemes` (lower-case, in order of preference) that
+ * the registry offered.
  *
  * @example
  * ```ts
- * findChallenge(parseWwwAuthenticate(header), ['bearer', 'basic']);
+ * findChallenge(parseWwwAuthenticate('Basic realm="r", Bearer realm="t"'), ['bearer', 'basic']);
+ * // the Bearer one
  * ```
  */
 export function findChallenge(
   challenges: AuthChallenge[],
   schemes: readonly string[],
 ): AuthChallenge | undefined {
-  return challenges.find((c) => schemes.includes(c.scheme));
+  for (const scheme of schemes) {
+    const found = challenges.find((c) => c.scheme === scheme);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 class Parser {

@@ -19,7 +19,8 @@ export function parseRetryAfter(
   const text = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!text) return undefined;
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  if (/^\d/.test(text)) return undefined; // "1.5", "-1", "10s": not a valid form
+  // "1.5", "-1", "10s" are not valid forms; an HTTP-date names a day and a month.
+  if (/^[-+\d]/.test(text) || !/[a-z]{3}/i.test(text)) return undefined;
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);

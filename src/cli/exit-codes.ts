@@ -1,0 +1,51 @@
+/**
+ * The exit codes of the `manifest-list-merger` command. Stable: release scripts branch on them.
+ *
+ * | code | meaning |
+ * |---|---|
+ * | 0 | done (also: nothing to change, dry run, help, version) |
+ * | 1 | failed (any other error; in `bulk`, at least one job failed) |
+ * | 2 | usage error (bad or missing flag, invalid reference, destination given by digest) |
+ * | 3 | conflict: the destination tag kept moving under concurrent writers |
+ * | 4 | not found: the source, or (for `merge`) the destination, does not exist |
+ * | 5 | authentication failed: credentials missing, rejected or lacking access |
+ * | 130 | interrupted (Ctrl-C) |
+ */
+export const ExitCode = {
+  /** Done. */
+  OK: 0,
+  /** Failed. */
+  FAILED: 1,
+  /** Usage error. */
+  USAGE: 2,
+  /** Conflict with another writer of the destination tag. */
+  CONFLICT: 3,
+  /** An image does not exist. */
+  NOT_FOUND: 4,
+  /** Authentication failed. */
+  AUTH: 5,
+  /** Interrupted by SIGINT. */
+  INTERRUPTED: 130,
+} as const;
+
+/** One of the values of {@link ExitCode}. */
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Error codes (the library's `error.code`) that are the user's input being wrong. */
+const USAGE_CODES = new Set(['INVALID_REFERENCE', 'INVALID_OPTION', 'USAGE']);
+const NOT_FOUND_CODES = new Set(['NOT_FOUND', 'DESTINATION_NOT_FOUND']);
+
+/**
+ * The exit code for an error thrown by the library or the CLI, read from its stable `code`
+ * (not `instanceof`, so it holds across bundles).
+ */
+export function exitCodeFor(error: unknown): ExitCodeValue {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return ExitCode.FAILED;
+  if (USAGE_CODES.has(code)) return ExitCode.USAGE;
+  if (code === 'CONFLICT') return ExitCode.CONFLICT;
+  if (NOT_FOUND_CODES.has(code)) return ExitCode.NOT_FOUND;
+  if (code === 'AUTHENTICATION_FAILED') return ExitCode.AUTH;
+  if (code === 'ABORTED') return ExitCode.INTERRUPTED;
+  return ExitCode.FAILED;
+}

@@ -1,0 +1,51 @@
+import type { Readable } from 'node:stream';
+
+/** A stream the CLI writes to: `process.stdout`-shaped. */
+export interface CliWritable {
+  write(chunk: string): unknown;
+  /** True when the stream is a terminal (colors, progress). */
+  isTTY?: boolean | undefined;
+  /** Terminal width, for the progress bar. */
+  columns?: number | undefined;
+}
+
+/**
+ * Everything the CLI touches outside itself, injectable for in-process tests.
+ *
+ * @example
+ * ```ts
+ * const code = await runCli(['merge', '--src', a, '--dest', b], processIo());
+ * ```
+ */
+export interface CliIo {
+  /** Results: the summary, `--json`, the list of `select`. */
+  stdout: CliWritable;
+  /** Errors, warnings, progress (terminal only), `--verbose` logs. */
+  stderr: CliWritable;
+  /** Read for `--src-password-stdin` / `--dest-password-stdin` and `bulk -`. */
+  stdin: Readable;
+  /** Environment: `MLM_SRC_PASSWORD`, `MLM_DEST_PASSWORD`, `NO_COLOR`, `DOCKER_CONFIG`. */
+  env: NodeJS.ProcessEnv;
+  /** Aborts the run (Ctrl-C). */
+  signal?: AbortSignal | undefined;
+}
+
+/** The real process's streams and environment. */
+export function processIo(signal?: AbortSignal): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    signal,
+  };
+}
+
+/** Reads a whole readable stream as UTF-8. */
+export async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,21 @@
+import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+
+/**
+ * The merged list would be a Docker manifest list that names OCI manifests or carries
+ * `annotations`, `subject` or `artifactType`, which that format cannot hold, and the merger
+ * was told to refuse rather than emit an OCI image index (`dockerListConversion: 'error'`).
+ * `fields` says what does not fit.
+ */
+export class IncompatibleMediaTypeError extends ManifestListMergerError {
+  /** What the Docker list format cannot carry, e.g. `manifests[2].mediaType`, `annotations`. */
+  readonly fields: string[];
+
+  constructor(fields: string[], options?: ErrorOptions) {
+    super(
+      `A Docker manifest list cannot carry ${fields.join(', ')}: allow conversion to an OCI image index (dockerListConversion: 'oci-index')`,
+      'INCOMPATIBLE_MEDIA_TYPE',
+      options,
+    );
+    this.fields = fields;
+  }
+}

@@ -1,0 +1,172 @@
+import { DigestMismatchError } from '../errors/digest-mismatch-error.js';
+import { UnsupportedOperationError } from '../errors/unsupported-operation-error.js';
+import { isManifestListMediaType } from '../manifest/media-types.js';
+import { computeDigest } from '../manifest/serialize.js';
+import type { Descriptor, FetchedManifest, ManifestDescriptor } from '../manifest/types.js';
+import { isNotFoundError, type RegistryClient } from '../registry/client.js';
+import { Limiter, mapLimit } from './concurrency.js';
+import { registryOf, repositoryOf, withDigest } from './references.js';
+
+/** Where children are looked for and copied from and to. */
+export interface ChildrenContext {
+  srcClient: RegistryClient;
+  srcImage: string;
+  destClient: RegistryClient;
+  destImage: string;
+  /** Bound on concurrent existence checks and blob transfers. */
+  concurrency: number;
+  signal?: AbortSignal | undefined;
+}
+
+/** What a children copy did. */
+export interface CopyReport {
+  /** Digests of the manifests copied (children first, then the lists that name them). */
+  manifests: string[];
+  /** Blobs mounted from the source repository (same registry). */
+  mountedBlobs: number;
+  /** Blobs streamed from the source and uploaded. */
+  uploadedBlobs: number;
+  /** Blobs the destination already held. */
+  presentBlobs: number;
+}
+
+/** Whether the repository of `image` holds the manifest `digest` (HEAD, or GET without it). */
+export async function manifestExists(
+  client: RegistryClient,
+  image: string,
+  digest: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const ref = withDigest(image, digest);
+  try {
+    if (client.headManifest) await client.headManifest(ref, { signal });
+    else await client.getManifest(ref, { signal });
+    return true;
+  } catch (error) {
+    if (isNotFoundError(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * The entries of `manifests` whose digest the destination repository lacks, in list order,
+ * each digest once. Digests in `known` are taken as present without asking.
+ */
+export async function findMissingChildren(
+  manifests: readonly ManifestDescriptor[],
+  known: ReadonlySet<string>,
+  ctx: ChildrenContext,
+): Promise<ManifestDescriptor[]> {
+  const seen = new Set<string>();
+  const candidates = manifests.filter((d) => {
+    if (known.has(d.digest) || seen.has(d.digest)) return false;
+    seen.add(d.digest);
+    return true;
+  });
+  const present = await mapLimit(
+    candidates,
+    ctx.concurrency,
+    (d) => manifestExists(ctx.destClient, ctx.destImage, d.digest, ctx.signal),
+    ctx.signal,
+  );
+  return candidates.filter((_, index) => !present[index]);
+}
+
+/**
+ * Copies the given manifests (and everything they name: nested indexes recurse, image
+ * manifests bring their config and layers) from the source repository into the destination
+ * repository. Blobs the destination holds are skipped; on one registry they are mounted
+ * (a refused mount falls back to an upload); across registries they are streamed from a GET
+ * into an upload, never held whole in memory. Each manifest is then PUT by digest with its
+ * exact bytes. Work runs in parallel within `ctx.concurrency`.
+ *
+ * @throws {UnsupportedOperationError} when a blob must be copied and a client lacks the method.
+ */
+export async function copyChildren(
+  children: readonly Descriptor[],
+  ctx: ChildrenContext,
+): Promise<CopyReport> {
+  const report: CopyReport = { manifests: [], mountedBlobs: 0, uploadedBlobs: 0, presentBlobs: 0 };
+  const limiter = new Limiter(ctx.concurrency);
+  const blobs = new Map<string, Promise<void>>();
+  const sameRegistry = registryOf(ctx.srcImage) === registryOf(ctx.destImage);
+  const sameRepository = repositoryOf(ctx.srcImage) === repositoryOf(ctx.destImage);
+
+  const ensureBlob = (blob: Descriptor): Promise<void> => {
+    let pending = blobs.get(blob.digest);
+    if (!pending) {
+      pending = limiter.run(() => transferBlob(blob));
+      blobs.set(blob.digest, pending);
+    }
+    return pending;
+  };
+
+  const transferBlob = async (blob: Descriptor): Promise<void> => {
+    const { srcClient, destClient, srcImage, destImage, signal } = ctx;
+    if (sameRepository) {
+      report.presentBlobs++;
+      return;
+    }
+    if (destClient.hasBlob && (await destClient.hasBlob(destImage, blob.digest, { signal }))) {
+      report.presentBlobs++;
+      return;
+    }
+    if (sameRegistry && destClient.mountBlob) {
+      if (await destClient.mountBlob(destImage, blob.digest, srcImage, { signal })) {
+        report.mountedBlobs++;
+        return;
+      }
+    }
+    if (!srcClient.getBlob)
+      throw new UnsupportedOperationError('getBlob', `copy blob ${blob.digest}`);
+    if (!destClient.putBlob)
+      throw new UnsupportedOperationError('putBlob', `copy blob ${blob.digest}`);
+    const content = await srcClient.getBlob(srcImage, blob.digest, { signal });
+    await destClient.putBlob(destImage, blob.digest, content, { signal });
+    report.uploadedBlobs++;
+  };
+
+  const copyManifest = async (digest: string): Promise<void> => {
+    const { srcClient, destClient, srcImage, destImage, signal } = ctx;
+    const fetched: FetchedManifest = await srcClient.getManifest(withDigest(srcImage, digest), {
+      signal,
+    });
+    const actual = computeDigest(fetched.bytes);
+    if (actual !== digest) {
+      throw new DigestMismatchError(
+        `Manifest ${digest} of '${srcImage}' does not match its digest`,
+        {
+          expected: digest,
+          actual,
+          source: 'reference',
+        },
+      );
+    }
+    const doc = JSON.parse(new TextDecoder().decode(fetched.bytes)) as {
+      mediaType?: string;
+      manifests?: ManifestDescriptor[];
+      config?: Descriptor;
+      layers?: Descriptor[];
+      blobs?: Descriptor[];
+    };
+    if (isManifestListMediaType(fetched.mediaType) || Array.isArray(doc.manifests)) {
+      const missing = await findMissingChildren(doc.manifests ?? [], new Set(), ctx);
+      await mapLimit(missing, ctx.concurrency, (child) => copyManifest(child.digest), signal);
+    } else {
+      const needed = [doc.config, ...(doc.layers ?? []), ...(doc.blobs ?? [])].filter(
+        (blob): blob is Descriptor =>
+          blob !== undefined &&
+          typeof blob.digest === 'string' &&
+          !(blob.urls && blob.urls.length > 0),
+      );
+      await Promise.all(needed.map(ensureBlob));
+    }
+    await destClient.putManifest(withDigest(destImage, digest), fetched.bytes, fetched.mediaType, {
+      signal,
+    });
+    report.manifests.push(digest);
+  };
+
+  await mapLimit(children, ctx.concurrency, (child) => copyManifest(child.digest), ctx.signal);
+  return report;
+}
