@@ -1,17 +1,27 @@
 import { ClientsNotSetError } from './errors/clients-not-set-error.js';
+import { ConflictError } from './errors/conflict-error.js';
 import { DestinationNotFoundError } from './errors/destination-not-found-error.js';
+import { DigestMismatchError } from './errors/digest-mismatch-error.js';
 import { InvalidManifestListError } from './errors/invalid-manifest-list-error.js';
+import { InvalidOptionError } from './errors/invalid-option-error.js';
+import { MissingChildrenError } from './errors/missing-children-error.js';
 import { type Logger, log, silentLogger } from './logger.js';
 import { parseManifestList } from './manifest/parse.js';
-import { formatPlatform, isAttestation, type MatchMode } from './manifest/platform.js';
+import { formatPlatform, type MatchMode } from './manifest/platform.js';
 import { computeDigest, serializeManifestList } from './manifest/serialize.js';
 import type { FetchedManifest, ManifestList } from './manifest/types.js';
 import { entryKind } from './merge/entries.js';
 import { listsEqual } from './merge/equality.js';
+import { type DockerListConversion, finalizeList } from './merge/finalize.js';
 import { addMissingArchitectures, getMissingArchitectures } from './merge/mode-a.js';
 import { selectArchitectures } from './merge/mode-b.js';
 import { describeMerge, type MergePlan } from './merge/plan.js';
+import { type CopyReport, copyChildren, findMissingChildren } from './publish/children.js';
+import { repositoryOf, tagKey } from './publish/references.js';
+import { withTagLock } from './publish/tag-lock.js';
 import { isNotFoundError, type RegistryClient } from './registry/client.js';
+import { HttpRegistryClient } from './registry/http-registry-client.js';
+import { parseImageReference } from './registry/reference.js';
 
 /**
  * Options of {@link ManifestListMerger}.
@@ -30,14 +40,40 @@ import { isNotFoundError, type RegistryClient } from './registry/client.js';
 export interface ManifestListMergerOptions {
   /** The source list, a full reference with its registry host (`quay.io/ns/repo:tag`). */
   srcImage: string;
-  /** The destination tag (`quay.io/ns/repo:tag`); merges push to it. */
+  /** The destination tag (`quay.io/ns/repo:tag`); merges push to it. Not a digest. */
   destImage: string;
-  /** Client that reads the source. Set here or with `setClients()`. */
+  /** Client that reads the source. Set here, with `setClients()`, or built from `srcUsername`. */
   srcClient?: RegistryClient;
-  /** Client that reads and writes the destination. Set here or with `setClients()`. */
+  /** Client that reads and writes the destination. Set here, with `setClients()`, or built from `destUsername`. */
   destClient?: RegistryClient;
   /**
-   * Receives the seed's four info lines per merge.
+   * Seed-compatible construction: with `srcUsername` and `srcPassword`, an
+   * {@link HttpRegistryClient} with these credentials is built for the source (as
+   * pubtools-quay builds a `QuayClient`). Ignored when `srcClient` is given.
+   * @default undefined
+   */
+  srcUsername?: string;
+  /** Password or token for `srcUsername`. Never logged. @default undefined */
+  srcPassword?: string;
+  /** Seed-compatible construction of the destination client; see `srcUsername`. @default undefined */
+  destUsername?: string;
+  /** Password or token for `destUsername`. Never logged. @default undefined */
+  destPassword?: string;
+  /**
+   * The registry host the source is read from, overriding the host written in `srcImage`
+   * (pubtools-quay's `src_quay_host`). Falls back to `host`.
+   * @default the host of `srcImage`
+   */
+  srcHost?: string;
+  /**
+   * The registry host of the destination (and of the source when `srcHost` is not given),
+   * overriding the host written in the references (pubtools-quay's `host`). Unlike the seed,
+   * which defaults to `quay.io`, the default is the host each reference names.
+   * @default the host of `destImage`
+   */
+  host?: string;
+  /**
+   * Receives the seed's four info lines per merge, and warnings on retried conflicts.
    * @default silent
    */
   logger?: Logger;
@@ -47,12 +83,54 @@ export interface ManifestListMergerOptions {
    * @default 'platform'
    */
   match?: MatchMode;
+  /**
+   * Before pushing a list, make sure the destination repository holds every manifest it
+   * names, copying missing ones from the source (blobs mounted on one registry, streamed
+   * across registries). `false` → a {@link MissingChildrenError} listing them, nothing pushed.
+   * @default true
+   */
+  copyChildren?: boolean;
+  /**
+   * How many existence checks and blob transfers run at once while checking and copying
+   * children.
+   * @default 4
+   */
+  copyConcurrency?: number;
+  /**
+   * A Docker manifest list that would name OCI manifests or carry annotations, subject or
+   * artifactType becomes an OCI image index (`'oci-index'`), or is refused (`'error'`).
+   * @default 'oci-index'
+   */
+  dockerListConversion?: DockerListConversion;
+  /**
+   * Guard against other writers: check the destination digest again just before the PUT and
+   * read the tag back after it, re-merging when it moved. `false` saves two requests per push
+   * and gives up that protection (merges in this process are still serialised per tag).
+   * @default true
+   */
+  guardConcurrentWrites?: boolean;
+  /**
+   * Read-merge-write rounds before a {@link ConflictError}.
+   * @default 5
+   */
+  maxAttempts?: number;
 }
 
 /** Options of one merge call. */
 export interface MergeCallOptions {
   /** Aborts every request of the merge at once. */
   signal?: AbortSignal;
+  /**
+   * Resolve the plan (entries, children to copy, exact bytes and digest) without writing
+   * anything.
+   * @default false
+   */
+  dryRun?: boolean;
+  /**
+   * Push even when the new list equals the destination's.
+   * @default false
+   */
+  force?: boolean;
 }
 
 /** Options of {@link ManifestListMerger.mergeSelectedArchitectures}. */
@@ -69,20 +147,47 @@ export interface SelectCallOptions extends MergeCallOptions {
 export interface MergeResult {
   /** The new list. */
   manifestList: ManifestList;
-  /** The exact bytes that were (or would be) pushed. */
+  /** The exact bytes that were (or would be) pushed; the destination's own when unchanged. */
   bytes: Uint8Array;
-  /** `sha256:` of `bytes`. */
+  /** `sha256:` of `bytes`: what the destination tag resolves to after a push or a no-op. */
   digest: string;
   /** Media type the bytes are pushed under. */
   mediaType: string;
   /** True when the list was pushed to the destination tag. */
   pushed: boolean;
+  /** True when the new list equals the destination's, so nothing needed pushing. */
+  unchanged: boolean;
+  /** True for a dry run: nothing was written. */
+  dryRun: boolean;
   /** Platforms taken from the source (`linux/arm64`, …), in list order. */
   added: string[];
   /** Platforms kept from the destination, in list order. */
   kept: string[];
   /** The full classification: added, replaced, kept and removed entries with digests. */
   plan: MergePlan;
+  /**
+   * Digests of the manifests the destination repository lacks: copied by this merge, or, for
+   * a dry run or an unpushed Mode B result, to be copied by a push.
+   */
+  childrenToCopy: string[];
+  /** What the children copy did (absent when nothing was copied). */
+  copy?: CopyReport;
+  /** Read-merge-write rounds used (more than 1 when another writer moved the tag). */
+  attempts: number;
+}
+
+interface Side {
+  fetched: FetchedManifest;
+  list: ManifestList;
+}
+
+type Mode = { kind: 'all' } | { kind: 'select'; eligibleArchs: readonly string[] };
+
+interface RunOptions {
+  signal: AbortSignal | undefined;
+  dryRun: boolean;
+  force: boolean;
+  push: boolean;
 }
 
 /** Names the result's images and artifacts (not attestations) by the side they came from. */
@@ -91,26 +196,37 @@ function namesBySide(src: ManifestList, list: ManifestList): { added: string[]; 
   const added: string[] = [];
   const kept: string[] = [];
   for (const entry of list.manifests) {
-    if (isAttestation(entry)) continue;
+    if (entryKind(entry) === 'attestation') continue;
     (fromSource.has(entry.digest) ? added : kept).push(formatPlatform(entry));
   }
   return { added, kept };
 }
 
-interface Side {
-  fetched: FetchedManifest;
-  list: ManifestList;
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
+}
+
+function rehost(image: string, host: string | undefined): string {
+  if (host === undefined) return image;
+  const ref = parseImageReference(image);
+  return `${host}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 
 /**
  * Merges a source manifest list into a destination tag over two injected
- * {@link RegistryClient}s: pubtools-quay's `ManifestListMerger`, platform-aware.
+ * {@link RegistryClient}s: pubtools-quay's `ManifestListMerger`, platform-aware and safe to
+ * publish with.
  *
- * - {@link mergeManifestLists} (Mode A): every source entry plus each destination entry whose
- *   platform the source lacks; pushed to the destination tag.
- * - {@link mergeSelectedArchitectures} (Mode B): only the eligible architectures from the
- *   source, every other entry kept from the destination (which may not exist); returned, and
- *   pushed only with `{ push: true }`.
+ * - {@link ManifestListMerger.mergeManifestLists} (Mode A): every source entry plus each
+ *   destination entry whose platform the source lacks; pushed to the destination tag.
+ * - {@link ManifestListMerger.mergeSelectedArchitectures} (Mode B): only the eligible
+ *   architectures from the source, every other entry kept from the destination (which may not
+ *   exist); returned, and pushed only with `{ push: true }`.
+ *
+ * Before a push: children the destination lacks are copied; a list equal to the destination's
+ * is not pushed (`unchanged`); merges into one tag in this process run one at a time; the
+ * destination digest is checked again before the PUT and read back after it, re-merging when
+ * another writer moved it.
  *
  * @example
  * ```ts
@@ -119,22 +235,58 @@ interface Side {
  * ```
  */
 export class ManifestListMerger {
-  /** The source image reference. */
+  /** The source image reference (re-hosted when `srcHost`/`host` is given). */
   readonly srcImage: string;
-  /** The destination image reference. */
+  /** The destination image reference (re-hosted when `host` is given). */
   readonly destImage: string;
   #srcClient: RegistryClient | undefined;
   #destClient: RegistryClient | undefined;
   readonly #logger: Logger;
   readonly #match: MatchMode;
+  readonly #copyChildren: boolean;
+  readonly #copyConcurrency: number;
+  readonly #dockerListConversion: DockerListConversion;
+  readonly #guard: boolean;
+  readonly #maxAttempts: number;
 
+  /**
+   * @throws {InvalidReferenceError} when an image reference is malformed.
+   * @throws {InvalidOptionError} when the destination is given by digest.
+   */
   constructor(options: ManifestListMergerOptions) {
-    this.srcImage = options.srcImage;
-    this.destImage = options.destImage;
-    this.#srcClient = options.srcClient;
-    this.#destClient = options.destClient;
+    this.srcImage = rehost(options.srcImage, options.srcHost ?? options.host);
+    this.destImage = rehost(options.destImage, options.host);
+    if (parseImageReference(this.destImage).digest !== undefined) {
+      throw new InvalidOptionError(
+        `The destination '${this.destImage}' is a digest: merges push to a tag, give one (host/repo:tag)`,
+        'destImage',
+      );
+    }
     this.#logger = options.logger ?? silentLogger;
     this.#match = options.match ?? 'platform';
+    this.#copyChildren = options.copyChildren ?? true;
+    this.#copyConcurrency = Math.max(1, options.copyConcurrency ?? 4);
+    this.#dockerListConversion = options.dockerListConversion ?? 'oci-index';
+    this.#guard = options.guardConcurrentWrites ?? true;
+    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.#srcClient =
+      options.srcClient ??
+      (options.srcUsername !== undefined && options.srcPassword !== undefined
+        ? new HttpRegistryClient({
+            username: options.srcUsername,
+            password: options.srcPassword,
+            logger: options.logger,
+          })
+        : undefined);
+    this.#destClient =
+      options.destClient ??
+      (options.destUsername !== undefined && options.destPassword !== undefined
+        ? new HttpRegistryClient({
+            username: options.destUsername,
+            password: options.destPassword,
+            logger: options.logger,
+          })
+        : undefined);
   }
 
   /** Sets (or replaces) the source and destination clients, as the seed's `set_quay_clients`. */
@@ -145,38 +297,30 @@ export class ManifestListMerger {
 
   /**
    * Mode A: fetches both lists concurrently, builds a list of every source entry plus each
-   * destination entry whose platform the source lacks, and pushes it to the destination tag.
+   * destination entry whose platform the source lacks, and pushes it to the destination tag
+   * (unless it equals the destination's, or `dryRun`).
    *
    * @throws {ClientsNotSetError} when a client is missing.
    * @throws {DestinationNotFoundError} when the destination does not exist.
    * @throws {InvalidManifestListError} when either side is not a valid list; nothing is pushed.
+   * @throws {MissingChildrenError} with `copyChildren: false`, when children are missing.
+   * @throws {ConflictError} when other writers kept moving the tag.
    */
   async mergeManifestLists(options: MergeCallOptions = {}): Promise<MergeResult> {
-    const [srcClient, destClient] = this.#clients();
     log(
       this.#logger,
       'info',
       `Merging manifest lists of images '${this.srcImage}' and '${this.destImage}'`,
     );
-    const [src, dest] = await this.#fetchBoth(srcClient, destClient, options.signal);
-    if (dest === undefined) throw new DestinationNotFoundError(this.destImage);
-    const missing = getMissingArchitectures(src.list, dest.list, { match: this.#match });
-    log(
-      this.#logger,
-      'info',
-      `Architectures missing from the new image: ${missing
-        .filter((d) => entryKind(d) === 'image')
-        .map((d) =>
-          this.#match === 'architecture'
-            ? (d.platform?.architecture ?? d.digest)
-            : formatPlatform(d),
-        )
-        .join(', ')}`,
+    return this.#run(
+      { kind: 'all' },
+      {
+        signal: options.signal,
+        dryRun: options.dryRun === true,
+        force: options.force === true,
+        push: true,
+      },
     );
-    const list = addMissingArchitectures(src.list, missing);
-    const result = await this.#publish(src, dest, list, true, destClient, options.signal);
-    log(this.#logger, 'info', 'Merging manifests lists: complete.');
-    return result;
   }
 
   /**
@@ -184,6 +328,8 @@ export class ManifestListMerger {
    * destination, which may not exist (404, or 401 after valid credentials, means absent; any
    * other error propagates). Resolves the new list without pushing it unless `push: true`.
    *
+   * @param eligibleArchs - architectures (`amd64`, `aarch64`), `arch/variant` or
+   *   `os/arch[/variant]` names; see `selectArchitectures`.
    * @throws {ClientsNotSetError} when a client is missing.
    * @throws {InvalidManifestListError} when either side is not a valid list; nothing is pushed.
    */
@@ -191,31 +337,194 @@ export class ManifestListMerger {
     eligibleArchs: readonly string[],
     options: SelectCallOptions = {},
   ): Promise<MergeResult> {
-    const [srcClient, destClient] = this.#clients();
     log(
       this.#logger,
       'info',
       `Merging architectures ${eligibleArchs.join(', ')} of '${this.srcImage}' into '${this.destImage}'`,
     );
-    const [src, dest] = await this.#fetchBoth(srcClient, destClient, options.signal);
-    if (dest === undefined)
-      log(this.#logger, 'info', `Destination '${this.destImage}' does not exist`);
-    const list = selectArchitectures(src.list, dest?.list, eligibleArchs, { match: this.#match });
-    const result = await this.#publish(
-      src,
-      dest,
-      list,
-      options.push === true,
-      destClient,
-      options.signal,
+    return this.#run(
+      { kind: 'select', eligibleArchs },
+      {
+        signal: options.signal,
+        dryRun: options.dryRun === true,
+        force: options.force === true,
+        push: options.push === true,
+      },
     );
-    log(this.#logger, 'info', 'Merging manifests lists: complete.');
-    return result;
   }
 
   #clients(): [RegistryClient, RegistryClient] {
     if (!this.#srcClient || !this.#destClient) throw new ClientsNotSetError();
     return [this.#srcClient, this.#destClient];
+  }
+
+  async #run(mode: Mode, run: RunOptions): Promise<MergeResult> {
+    const [srcClient, destClient] = this.#clients();
+    const writes = run.push && !run.dryRun;
+    const body = async (): Promise<MergeResult> => {
+      let [src, dest] = await this.#fetchBoth(srcClient, destClient, run.signal);
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await this.#attempt(mode, run, src, dest, srcClient, destClient, attempt);
+        if (outcome !== 'moved') {
+          log(this.#logger, 'info', 'Merging manifests lists: complete.');
+          return outcome;
+        }
+        if (attempt >= this.#maxAttempts) throw new ConflictError(this.destImage, attempt);
+        log(
+          this.#logger,
+          'warn',
+          `Destination '${this.destImage}' changed during the merge; merging again`,
+        );
+        dest = await this.#fetchDest(destClient, run.signal);
+      }
+    };
+    // Merges that write one tag run one at a time in this process.
+    return writes ? withTagLock(tagKey(this.destImage), body) : body();
+  }
+
+  async #attempt(
+    mode: Mode,
+    run: RunOptions,
+    src: Side,
+    dest: Side | undefined,
+    srcClient: RegistryClient,
+    destClient: RegistryClient,
+    attempt: number,
+  ): Promise<MergeResult | 'moved'> {
+    const match = this.#match;
+    let merged: ManifestList;
+    if (mode.kind === 'all') {
+      if (dest === undefined) throw new DestinationNotFoundError(this.destImage);
+      const missing = getMissingArchitectures(src.list, dest.list, { match });
+      if (attempt === 1) {
+        const names = missing
+          .filter((d) => entryKind(d) === 'image')
+          .map((d) => (match === 'architecture' ? d.platform?.architecture : formatPlatform(d)));
+        log(this.#logger, 'info', `Architectures missing from the new image: ${names.join(', ')}`);
+      }
+      merged = addMissingArchitectures(src.list, missing);
+    } else {
+      if (dest === undefined && attempt === 1) {
+        log(this.#logger, 'info', `Destination '${this.destImage}' does not exist`);
+      }
+      merged = selectArchitectures(src.list, dest?.list, mode.eligibleArchs, { match });
+    }
+    const list = finalizeList(merged, dest?.list, {
+      dockerListConversion: this.#dockerListConversion,
+    });
+
+    // The source unchanged keeps its own bytes (and digest); an unchanged destination too.
+    const sameAsSource = listsEqual(list, src.list);
+    const unchanged = dest !== undefined && listsEqual(list, dest.list);
+    let bytes: Uint8Array;
+    let mediaType: string;
+    if (unchanged && dest) {
+      bytes = dest.fetched.bytes;
+      mediaType = dest.fetched.mediaType;
+    } else if (sameAsSource) {
+      bytes = src.fetched.bytes;
+      mediaType = src.fetched.mediaType;
+    } else {
+      bytes = serializeManifestList(list);
+      mediaType = list.mediaType ?? src.fetched.mediaType;
+    }
+    const digest = computeDigest(bytes);
+    const base = {
+      manifestList: list,
+      bytes,
+      digest,
+      mediaType,
+      unchanged,
+      dryRun: run.dryRun,
+      ...namesBySide(src.list, list),
+      plan: describeMerge(src.list, dest?.list, list, { match }),
+      attempts: attempt,
+    };
+    if (unchanged && !run.force) {
+      if (run.push && !run.dryRun)
+        log(this.#logger, 'info', `'${this.destImage}' already holds this list; nothing to push`);
+      return { ...base, pushed: false, childrenToCopy: [] };
+    }
+
+    // Children: what the destination repository lacks. Entries the destination list already
+    // names are there (the registry accepted that list); one repository needs no copies.
+    const ctx = {
+      srcClient,
+      srcImage: this.srcImage,
+      destClient,
+      destImage: this.destImage,
+      concurrency: this.#copyConcurrency,
+      signal: run.signal,
+    };
+    const known = new Set(dest?.list.manifests.map((d) => d.digest));
+    const checkChildren =
+      (run.push || run.dryRun) && repositoryOf(this.srcImage) !== repositoryOf(this.destImage);
+    const missingChildren = checkChildren
+      ? await findMissingChildren(list.manifests, known, ctx)
+      : [];
+    const childrenToCopy = missingChildren.map((d) => d.digest);
+    if (!run.push || run.dryRun) return { ...base, pushed: false, childrenToCopy };
+    if (missingChildren.length > 0 && !this.#copyChildren) {
+      throw new MissingChildrenError(this.destImage, childrenToCopy);
+    }
+    const copy = missingChildren.length > 0 ? await copyChildren(missingChildren, ctx) : undefined;
+
+    if (this.#guard) {
+      const current = await this.#currentDigest(destClient, run.signal);
+      if (current !== dest?.fetched.digest) return 'moved';
+    }
+    log(this.#logger, 'info', `Uploading the new manifest list to '${this.destImage}'`);
+    const returned = await destClient.putManifest(this.destImage, bytes, mediaType, {
+      signal: run.signal,
+    });
+    if (typeof returned === 'string' && returned !== '' && returned !== digest) {
+      throw new DigestMismatchError(
+        `The registry stored '${this.destImage}' under another digest`,
+        {
+          expected: digest,
+          actual: returned,
+          source: 'push-response',
+          method: 'PUT',
+        },
+      );
+    }
+    if (this.#guard) {
+      const after = await this.#currentDigest(destClient, run.signal);
+      // Another writer replaced our list after the PUT: merge into theirs so that what this
+      // merge promised is present.
+      if (after !== digest) return 'moved';
+    }
+    return { ...base, pushed: true, childrenToCopy, ...(copy ? { copy } : {}) };
+  }
+
+  async #currentDigest(
+    client: RegistryClient,
+    signal: AbortSignal | undefined,
+  ): Promise<string | undefined> {
+    try {
+      if (client.headManifest)
+        return (await client.headManifest(this.destImage, { signal })).digest;
+      return (await client.getManifest(this.destImage, { signal })).digest;
+    } catch (error) {
+      if (isNotFoundError(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async #fetchDest(
+    destClient: RegistryClient,
+    signal: AbortSignal | undefined,
+  ): Promise<Side | undefined> {
+    try {
+      return this.#parse(
+        'destination',
+        this.destImage,
+        await destClient.getManifest(this.destImage, { signal }),
+      );
+    } catch (error) {
+      if (isNotFoundError(error)) return undefined;
+      throw error;
+    }
   }
 
   async #fetchBoth(
@@ -234,16 +543,7 @@ export class ManifestListMerger {
       .getManifest(this.srcImage, { signal: linked })
       .then((fetched) => this.#parse('source', this.srcImage, fetched))
       .catch(fail);
-    const destPromise = destClient
-      .getManifest(this.destImage, { signal: linked })
-      .then(
-        (fetched) => this.#parse('destination', this.destImage, fetched),
-        (error: unknown) => {
-          if (isNotFoundError(error)) return undefined;
-          throw error;
-        },
-      )
-      .catch(fail);
+    const destPromise = this.#fetchDest(destClient, linked).catch(fail);
     // Settle both before deciding, so no request is left running behind a thrown error.
     const [srcResult, destResult] = await Promise.allSettled([srcPromise, destPromise]);
     if (srcResult.status === 'rejected') throw srcResult.reason;
@@ -265,34 +565,5 @@ export class ManifestListMerger {
       }
       throw error;
     }
-  }
-
-  async #publish(
-    src: Side,
-    dest: Side | undefined,
-    list: ManifestList,
-    push: boolean,
-    destClient: RegistryClient,
-    signal: AbortSignal | undefined,
-  ): Promise<MergeResult> {
-    // The source unchanged keeps its own bytes, so its digest survives the copy.
-    const unchanged = listsEqual(list, src.list);
-    const bytes = unchanged ? src.fetched.bytes : serializeManifestList(list);
-    const mediaType = unchanged ? src.fetched.mediaType : (list.mediaType ?? src.fetched.mediaType);
-    const digest = computeDigest(bytes);
-    const plan = describeMerge(src.list, dest?.list, list, { match: this.#match });
-    if (push) {
-      log(this.#logger, 'info', `Uploading the new manifest list to '${this.destImage}'`);
-      await destClient.putManifest(this.destImage, bytes, mediaType, { signal });
-    }
-    return {
-      manifestList: list,
-      bytes,
-      digest,
-      mediaType,
-      pushed: push,
-      ...namesBySide(src.list, list),
-      plan,
-    };
   }
 }

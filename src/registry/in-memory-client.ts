@@ -1,17 +1,19 @@
 import { DigestMismatchError } from '../errors/digest-mismatch-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
-import { normalizeMediaType } from '../manifest/media-types.js';
+import { normalizeMediaType, OCI_IMAGE_INDEX } from '../manifest/media-types.js';
 import { computeDigest, serializeManifestList } from '../manifest/serialize.js';
 import type { FetchedManifest, ManifestList } from '../manifest/types.js';
-import type { RegistryClient, RequestOptions } from './client.js';
+import type { BlobContent, ManifestHead, RegistryClient, RequestOptions } from './client.js';
 import { parseImageReference } from './reference.js';
 
 /** One call recorded by {@link InMemoryRegistryClient}. */
 export interface InMemoryCall {
-  /** `get` or `put`. */
-  method: 'get' | 'put';
+  /** Which client method was called. */
+  method: 'get' | 'head' | 'put' | 'hasBlob' | 'mountBlob' | 'getBlob' | 'putBlob';
   /** The image reference the call named, as given. */
   image: string;
+  /** The blob digest, for blob calls. */
+  digest?: string;
 }
 
 interface StoredManifest {
@@ -20,10 +22,11 @@ interface StoredManifest {
 }
 
 /**
- * A {@link RegistryClient} that keeps manifests in memory: for unit tests of code that uses
- * {@link ManifestListMerger}, with no registry and no network. It records every call in
- * `calls`, keeps tags per `host/repository`, and throws {@link NotFoundError} for what it
- * does not hold. Exact bytes in, exact bytes out: digests are `sha256` of the stored bytes.
+ * A {@link RegistryClient} that keeps manifests and blobs in memory: for unit tests of code
+ * that uses {@link ManifestListMerger}, with no registry and no network. It records every call
+ * in `calls`, keeps tags and content per `host/repository`, throws {@link NotFoundError} for
+ * what it does not hold, and implements every optional method (HEAD, blob check, mount,
+ * streamed blob copy). Exact bytes in, exact bytes out: digests are `sha256` of the bytes.
  *
  * @example
  * ```ts
@@ -39,10 +42,11 @@ interface StoredManifest {
  * ```
  */
 export class InMemoryRegistryClient implements RegistryClient {
-  /** Every `getManifest` / `putManifest` call, in order. */
+  /** Every call, in order. */
   readonly calls: InMemoryCall[] = [];
   readonly #manifests = new Map<string, StoredManifest>();
   readonly #tags = new Map<string, string>();
+  readonly #blobs = new Map<string, Uint8Array>();
 
   /**
    * Stores a manifest under `image` (a tag or digest reference) and returns its digest. An
@@ -60,12 +64,26 @@ export class InMemoryRegistryClient implements RegistryClient {
         : typeof content === 'string'
           ? new TextEncoder().encode(content)
           : serializeManifestList(content as ManifestList);
-    const declared = readMediaType(bytes);
-    return this.#store(
-      image,
-      bytes,
-      mediaType ?? declared ?? 'application/vnd.oci.image.index.v1+json',
-    );
+    return this.#store(image, bytes, mediaType ?? readMediaType(bytes) ?? OCI_IMAGE_INDEX);
+  }
+
+  /** Stores a blob in the repository of `image` and returns its digest. */
+  setBlob(image: string, content: Uint8Array | string): string {
+    const bytes =
+      typeof content === 'string' ? new TextEncoder().encode(content) : new Uint8Array(content);
+    const digest = computeDigest(bytes);
+    this.#blobs.set(`${repoKey(image)}@${digest}`, bytes);
+    return digest;
+  }
+
+  /** Whether the repository of `image` holds manifest `digest` (no call is recorded). */
+  holdsManifest(image: string, digest: string): boolean {
+    return this.#manifests.has(`${repoKey(image)}@${digest}`);
+  }
+
+  /** Whether the repository of `image` holds blob `digest` (no call is recorded). */
+  holdsBlob(image: string, digest: string): boolean {
+    return this.#blobs.has(`${repoKey(image)}@${digest}`);
   }
 
   /** Forgets a tag (the manifest stays reachable by digest). */
@@ -81,14 +99,15 @@ export class InMemoryRegistryClient implements RegistryClient {
   async getManifest(image: string, options: RequestOptions = {}): Promise<FetchedManifest> {
     options.signal?.throwIfAborted();
     this.calls.push({ method: 'get', image });
-    const ref = parseImageReference(image);
-    const digest = ref.digest ?? this.#tags.get(tagKey(image));
-    const stored =
-      digest === undefined ? undefined : this.#manifests.get(`${repoKey(image)}@${digest}`);
-    if (digest === undefined || stored === undefined) {
-      throw new NotFoundError(`Manifest '${image}' not found`, { status: 404, method: 'GET' });
-    }
+    const { digest, stored } = this.#lookup(image, 'GET');
     return { bytes: new Uint8Array(stored.bytes), mediaType: stored.mediaType, digest };
+  }
+
+  async headManifest(image: string, options: RequestOptions = {}): Promise<ManifestHead> {
+    options.signal?.throwIfAborted();
+    this.calls.push({ method: 'head', image });
+    const { digest, stored } = this.#lookup(image, 'HEAD');
+    return { digest, mediaType: stored.mediaType, size: stored.bytes.length };
   }
 
   async putManifest(
@@ -100,6 +119,75 @@ export class InMemoryRegistryClient implements RegistryClient {
     options.signal?.throwIfAborted();
     this.calls.push({ method: 'put', image });
     return this.#store(image, new Uint8Array(bytes), normalizeMediaType(mediaType));
+  }
+
+  async hasBlob(image: string, digest: string, options: RequestOptions = {}): Promise<boolean> {
+    options.signal?.throwIfAborted();
+    this.calls.push({ method: 'hasBlob', image, digest });
+    return this.holdsBlob(image, digest);
+  }
+
+  async mountBlob(
+    image: string,
+    digest: string,
+    fromImage: string,
+    options: RequestOptions = {},
+  ): Promise<boolean> {
+    options.signal?.throwIfAborted();
+    this.calls.push({ method: 'mountBlob', image, digest });
+    const blob = this.#blobs.get(`${repoKey(fromImage)}@${digest}`);
+    if (!blob) return false;
+    this.#blobs.set(`${repoKey(image)}@${digest}`, blob);
+    return true;
+  }
+
+  async getBlob(image: string, digest: string, options: RequestOptions = {}): Promise<BlobContent> {
+    options.signal?.throwIfAborted();
+    this.calls.push({ method: 'getBlob', image, digest });
+    const blob = this.#blobs.get(`${repoKey(image)}@${digest}`);
+    if (!blob)
+      throw new NotFoundError(`Blob ${digest} not found in '${image}'`, {
+        status: 404,
+        method: 'GET',
+      });
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(blob as Uint8Array);
+    }
+    return { size: blob.length, stream: chunks() };
+  }
+
+  async putBlob(
+    image: string,
+    digest: string,
+    blob: BlobContent,
+    options: RequestOptions = {},
+  ): Promise<void> {
+    options.signal?.throwIfAborted();
+    this.calls.push({ method: 'putBlob', image, digest });
+    const parts: Uint8Array[] = [];
+    for await (const chunk of blob.stream) parts.push(chunk);
+    const bytes = new Uint8Array(Buffer.concat(parts));
+    const actual = computeDigest(bytes);
+    if (actual !== digest) {
+      throw new DigestMismatchError(`Blob upload to '${image}' does not match ${digest}`, {
+        expected: digest,
+        actual,
+        source: 'reference',
+        method: 'PUT',
+      });
+    }
+    this.#blobs.set(`${repoKey(image)}@${digest}`, bytes);
+  }
+
+  #lookup(image: string, method: string): { digest: string; stored: StoredManifest } {
+    const ref = parseImageReference(image);
+    const digest = ref.digest ?? this.#tags.get(tagKey(image));
+    const stored =
+      digest === undefined ? undefined : this.#manifests.get(`${repoKey(image)}@${digest}`);
+    if (digest === undefined || stored === undefined) {
+      throw new NotFoundError(`Manifest '${image}' not found`, { status: 404, method });
+    }
+    return { digest, stored };
   }
 
   #store(image: string, bytes: Uint8Array, mediaType: string): string {

@@ -442,3 +442,83 @@ describe('redirects', () => {
     ]);
   });
 });
+
+describe('token endpoint faults (a proxy in front of the issuer)', () => {
+  let issuerProxy: FaultProxy;
+  beforeAll(async () => {
+    issuerProxy = await startFaultProxy(reg.issuer.url);
+  });
+  afterAll(async () => {
+    await issuerProxy?.stop();
+  });
+
+  function viaIssuerProxy() {
+    return proxy.addFault({
+      action: 'rewrite-www-authenticate',
+      value: `Bearer realm="${issuerProxy.url}/token",service="${reg.issuer.service}"`,
+      times: Number.POSITIVE_INFINITY,
+    });
+  }
+
+  it('retries a reset token request', async () => {
+    const rewrite = viaIssuerProxy();
+    try {
+      const fault = issuerProxy.addFault({ action: 'reset' });
+      const { client: c, events } = client();
+      expect((await c.getManifest(image())).digest).toBe(list.digest);
+      expect(fault.hits).toBe(1);
+      expect(events.filter((e) => e.kind === 'token').map((e) => e.attempt)).toEqual([1, 2]);
+    } finally {
+      rewrite.remove();
+    }
+  });
+
+  it('a token endpoint stalling past every attempt → AuthenticationError, not "absent"', async () => {
+    const rewrite = viaIssuerProxy();
+    const stall = issuerProxy.addFault({ action: 'stall', times: Number.POSITIVE_INFINITY });
+    try {
+      const { client: c } = client({ timeout: 150, retry: { ...fastRetry, retries: 1 } });
+      const error = await c.getManifest(image()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect((error as AuthenticationError).reason).toBe('token-endpoint-failed');
+      expect(isNotFoundError(error)).toBe(false);
+      expect(stall.hits).toBe(2);
+    } finally {
+      stall.remove();
+      rewrite.remove();
+    }
+  });
+
+  it('an AbortSignal stops a stalled token request at once', async () => {
+    const rewrite = viaIssuerProxy();
+    const stall = issuerProxy.addFault({ action: 'stall', times: Number.POSITIVE_INFINITY });
+    try {
+      const { client: c } = client({ timeout: 10_000 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      const started = Date.now();
+      const error = await c
+        .getManifest(image(), { signal: controller.signal })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RequestAbortedError);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      stall.remove();
+      rewrite.remove();
+    }
+  });
+
+  it('the deadline covers token requests too', async () => {
+    const rewrite = viaIssuerProxy();
+    const stall = issuerProxy.addFault({ action: 'stall', times: Number.POSITIVE_INFINITY });
+    try {
+      const { client: c } = client({ timeout: 10_000, deadline: 200 });
+      const error = await c.getManifest(image()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RequestTimeoutError);
+      expect((error as RequestTimeoutError).timeoutKind).toBe('deadline');
+    } finally {
+      stall.remove();
+      rewrite.remove();
+    }
+  });
+});

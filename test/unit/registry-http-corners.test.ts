@@ -2,6 +2,8 @@
 // simulated with nock: HTTPS by default, HEAD 405, odd challenges and token answers,
 // redirect loops, hostile error bodies.
 import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +17,13 @@ const LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 const BODY = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: LIST, manifests: [] }));
 const DIGEST = `sha256:${createHash('sha256').update(BODY).digest('hex')}`;
 
-
 const fast = { retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 } };
 function make(extra: HttpRegistryClientOptions = {}) {
   const events: RequestEvent[] = [];
-  return { client: new HttpRegistryClient({ ...fast, onRequest: (e) => events.push(e), ...extra }), events };
+  return {
+    client: new HttpRegistryClient({ ...fast, onRequest: (e) => events.push(e), ...extra }),
+    events,
+  };
 }
 
 beforeAll(() => nock.disableNetConnect());
@@ -34,18 +38,24 @@ describe('transport choice', () => {
     const { client } = make();
     expect((await client.getManifest('registry.example.com/ns/app:v1')).digest).toBe(DIGEST);
 
-    nock('http://registry.lan:5000').get('/v2/app/manifests/v1').reply(200, BODY, { 'content-type': LIST });
+    nock('http://registry.lan:5000')
+      .get('/v2/app/manifests/v1')
+      .reply(200, BODY, { 'content-type': LIST });
     const insecure = make({ insecure: ['registry.lan:5000'] }).client;
     expect((await insecure.getManifest('registry.lan:5000/app:v1')).mediaType).toBe(LIST);
-    nock('http://registry.lan:5001').get('/v2/app/manifests/v1').reply(200, BODY, { 'content-type': LIST });
+    nock('http://registry.lan:5001')
+      .get('/v2/app/manifests/v1')
+      .reply(200, BODY, { 'content-type': LIST });
     const byName = make({ insecure: ['registry.lan'] }).client;
     expect((await byName.getManifest('registry.lan:5001/app:v1')).digest).toBe(DIGEST);
   });
 
   it('talks to registry-1.docker.io for Docker Hub images', async () => {
-    nock('https://registry-1.docker.io').get('/v2/library/ubuntu/manifests/latest').reply(200, BODY, {
-      'content-type': LIST,
-    });
+    nock('https://registry-1.docker.io')
+      .get('/v2/library/ubuntu/manifests/latest')
+      .reply(200, BODY, {
+        'content-type': LIST,
+      });
     expect((await make().client.getManifest('ubuntu')).digest).toBe(DIGEST);
   });
 
@@ -97,7 +107,9 @@ describe('HEAD', () => {
 
   it('throws NotFoundError on 404', async () => {
     nock('https://r.example.com').head('/v2/a/manifests/v1').reply(404);
-    await expect(make().client.headManifest('r.example.com/a:v1')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(make().client.headManifest('r.example.com/a:v1')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });
 
@@ -110,8 +122,12 @@ describe('bodies and statuses', () => {
   it('a 403 is a RegistryError, not "absent"', async () => {
     nock('https://r.example.com')
       .get('/v2/a/manifests/v1')
-      .reply(403, { errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }] });
-    const error = await make().client.getManifest('r.example.com/a:v1').catch((e: unknown) => e);
+      .reply(403, {
+        errors: [{ code: 'DENIED', message: 'requested access to the resource is denied' }],
+      });
+    const error = await make()
+      .client.getManifest('r.example.com/a:v1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryError);
     expect((error as RegistryError).registryCodes).toEqual(['DENIED']);
     expect(isNotFoundError(error)).toBe(false);
@@ -119,7 +135,9 @@ describe('bodies and statuses', () => {
 
   it('a 401 without a challenge is an AuthenticationError, not "absent"', async () => {
     nock('https://r.example.com').get('/v2/a/manifests/v1').reply(401);
-    const error = await make().client.getManifest('r.example.com/a:v1').catch((e: unknown) => e);
+    const error = await make()
+      .client.getManifest('r.example.com/a:v1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).reason).toBe('unsupported-challenge');
     expect(isNotFoundError(error)).toBe(false);
@@ -128,8 +146,12 @@ describe('bodies and statuses', () => {
   it('redacts secrets a registry echoes in its error body', async () => {
     nock('https://r.example.com')
       .get('/v2/a/manifests/v1')
-      .reply(400, { errors: [{ code: 'BAD', message: 'bad header Bearer abc.def.ghi token=xyz' }] });
-    const error = (await make().client.getManifest('r.example.com/a:v1').catch((e: unknown) => e)) as Error;
+      .reply(400, {
+        errors: [{ code: 'BAD', message: 'bad header Bearer abc.def.ghi token=xyz' }],
+      });
+    const error = (await make()
+      .client.getManifest('r.example.com/a:v1')
+      .catch((e: unknown) => e)) as Error;
     expect(error.message).not.toContain('abc.def.ghi');
     expect(error.message).not.toContain('xyz');
   });
@@ -139,17 +161,25 @@ describe('bodies and statuses', () => {
       .get('/v2/a/manifests/v1')
       .times(10)
       .reply(302, '', { location: 'https://r.example.com/v2/a/manifests/v1' });
-    const error = await make().client.getManifest('r.example.com/a:v1').catch((e: unknown) => e);
+    const error = await make()
+      .client.getManifest('r.example.com/a:v1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryError);
     expect((error as Error).message).toMatch(/Too many redirects/);
   });
 
-  it('a network failure is a RegistryError without request headers in it', async () => {
-    nock('https://r.example.com').get('/v2/a/manifests/v1').times(2).replyWithError({ code: 'ECONNREFUSED' });
-    const { client } = make({ username: 'u', password: 'hunter2-secret' });
-    const error = await client.getManifest('r.example.com/a:v1').catch((e: unknown) => e);
+  it('a refused connection is a RegistryError without credentials in it', async () => {
+    // Real: nothing listens on this loopback port.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    nock.enableNetConnect('127.0.0.1');
+    const { client, events } = make({ username: 'u', password: 'hunter2-secret' });
+    const error = await client.getManifest(`127.0.0.1:${port}/a:v1`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RegistryError);
     expect((error as RegistryError).code).toBe('NETWORK_ERROR');
+    expect(events.map((e) => e.attempt)).toEqual([1, 2]);
     const text = `${inspect(error, { depth: 10 })}${JSON.stringify(error)}`;
     expect(text).toContain('ECONNREFUSED');
     expect(text).not.toContain('hunter2');
@@ -160,30 +190,23 @@ describe('token endpoints', () => {
   const challenge = 'Bearer realm="https://auth.example.com/token",service="r.example.com"';
 
   it('sends Basic credentials to an HTTPS realm on another host; access_token without expires_in is cached', async () => {
-    let authorization = '';
     const tokens = nock('https://auth.example.com')
       .get('/token')
       .query({ service: 'r.example.com', scope: 'repository:a:pull' })
-      .reply(function () {
-        authorization = String(this.req.headers['authorization']);
-        return [200, { access_token: 'tok-1' }];
-      });
-    const seen: string[] = [];
-    nock('https://r.example.com')
+      .matchHeader('authorization', `Basic ${Buffer.from('u:p').toString('base64')}`)
+      .reply(200, { access_token: 'tok-1' });
+    const registry = nock('https://r.example.com')
       .get('/v2/a/manifests/v1')
       .reply(401, '', { 'www-authenticate': challenge })
       .get('/v2/a/manifests/v1')
+      .matchHeader('authorization', 'Bearer tok-1')
       .times(2)
-      .reply(function () {
-        seen.push(String(this.req.headers['authorization']));
-        return [200, BODY, { 'content-type': LIST }];
-      });
+      .reply(200, BODY, { 'content-type': LIST });
     const { client, events } = make({ username: 'u', password: 'p' });
     await client.getManifest('r.example.com/a:v1');
     await client.getManifest('r.example.com/a:v1');
     expect(tokens.isDone()).toBe(true);
-    expect(authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
-    expect(seen).toEqual(['Bearer tok-1', 'Bearer tok-1']);
+    expect(registry.isDone()).toBe(true);
     expect(events.filter((e) => e.kind === 'token')).toHaveLength(1);
   });
 
@@ -191,7 +214,7 @@ describe('token endpoints', () => {
     let form = new URLSearchParams();
     nock('https://auth.example.com')
       .post('/token')
-      .reply(function (_uri, body) {
+      .reply((_uri, body) => {
         form = new URLSearchParams(String(body));
         return [200, { token: 'tok-2', expires_in: 300 }];
       });
@@ -201,7 +224,9 @@ describe('token endpoints', () => {
       .get('/v2/a/manifests/v1')
       .matchHeader('authorization', 'Bearer tok-2')
       .reply(200, BODY, { 'content-type': LIST });
-    await make({ credentials: () => ({ identityToken: 'refresh-abc' }) }).client.getManifest('r.example.com/a:v1');
+    await make({ credentials: () => ({ identityToken: 'refresh-abc' }) }).client.getManifest(
+      'r.example.com/a:v1',
+    );
     expect(Object.fromEntries(form)).toEqual({
       grant_type: 'refresh_token',
       refresh_token: 'refresh-abc',
@@ -213,8 +238,12 @@ describe('token endpoints', () => {
 
   it('a token answer without a token is an AuthenticationError', async () => {
     nock('https://auth.example.com').get('/token').query(true).reply(200, { nothing: true });
-    nock('https://r.example.com').get('/v2/a/manifests/v1').reply(401, '', { 'www-authenticate': challenge });
-    const error = await make().client.getManifest('r.example.com/a:v1').catch((e: unknown) => e);
+    nock('https://r.example.com')
+      .get('/v2/a/manifests/v1')
+      .reply(401, '', { 'www-authenticate': challenge });
+    const error = await make()
+      .client.getManifest('r.example.com/a:v1')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).reason).toBe('token-endpoint-failed');
   });
@@ -232,8 +261,12 @@ describe('token endpoints', () => {
 
   it('anonymous access refused by the token endpoint asks for credentials', async () => {
     nock('https://auth.example.com').get('/token').query(true).reply(401);
-    nock('https://r.example.com').get('/v2/a/manifests/v1').reply(401, '', { 'www-authenticate': challenge });
-    const error = await make().client.getManifest('r.example.com/a:v1').catch((e: unknown) => e);
+    nock('https://r.example.com')
+      .get('/v2/a/manifests/v1')
+      .reply(401, '', { 'www-authenticate': challenge });
+    const error = await make()
+      .client.getManifest('r.example.com/a:v1')
+      .catch((e: unknown) => e);
     expect((error as AuthenticationError).reason).toBe('credentials-required');
   });
 });

@@ -1,0 +1,39 @@
+import type { ResolvedCredentials, SideCredentials } from './credentials.js';
+import { HttpRegistryClient, type HttpRegistryClientOptions } from './library.js';
+
+/** Client settings shared by both sides, from the command's flags. */
+export interface ClientFlags {
+  /** `--insecure HOST`, repeatable. */
+  insecure: string[];
+  /** `--timeout`, in ms. */
+  timeoutMs?: number | undefined;
+  /** `--no-docker-config` turns it off. */
+  dockerConfig: boolean;
+  /** `--verbose`: the client's request log. */
+  logger?: HttpRegistryClientOptions['logger'];
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The source and destination clients. One client serves both sides when their credentials
+ * are the same (one token cache); otherwise each side gets its own.
+ */
+export function createClients(
+  creds: ResolvedCredentials,
+  flags: ClientFlags,
+): { src: HttpRegistryClient; dest: HttpRegistryClient } {
+  const make = (side: SideCredentials): HttpRegistryClient =>
+    new HttpRegistryClient({
+      username: side.username,
+      password: side.password,
+      dockerConfig: flags.dockerConfig,
+      insecure: flags.insecure,
+      timeout: flags.timeoutMs,
+      logger: flags.logger,
+      env: flags.env,
+    });
+  const src = make(creds.src);
+  const same =
+    creds.src.username === creds.dest.username && creds.src.password === creds.dest.password;
+  return { src, dest: same ? src : make(creds.dest) };
+}

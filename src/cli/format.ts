@@ -1,0 +1,192 @@
+import type { CliWritable } from './io.js';
+
+/** One entry of a plan, as the library reports it. */
+export interface PlanEntryView {
+  platform: string;
+  digest: string;
+  kind: string;
+  previousDigest?: string | undefined;
+}
+
+/** The parts of a merge result the CLI prints. */
+export interface ResultView {
+  digest: string;
+  mediaType: string;
+  pushed: boolean;
+  /** The new list equals the destination's (nothing needed pushing). */
+  unchanged?: boolean | undefined;
+  bytes: Uint8Array;
+  manifestList: unknown;
+  plan: {
+    added: readonly PlanEntryView[];
+    replaced: readonly PlanEntryView[];
+    kept: readonly PlanEntryView[];
+    removed: readonly PlanEntryView[];
+  };
+}
+
+/** How a merge ended, from the user's point of view. */
+export type Outcome = 'pushed' | 'unchanged' | 'dry-run' | 'not-pushed';
+
+/** What the command asked for, to name the outcome. */
+export interface RunContext {
+  command: 'merge' | 'select';
+  source: string;
+  destination: string;
+  /** The command meant to push (merge, or select with --push). */
+  push: boolean;
+  dryRun: boolean;
+}
+
+/** Names the outcome: pushed, dry run, unchanged (nothing to push), or not pushed (select). */
+export function outcomeOf(
+  result: Pick<ResultView, 'pushed' | 'unchanged'>,
+  ctx: RunContext,
+): Outcome {
+  if (result.pushed) return 'pushed';
+  if (ctx.dryRun) return 'dry-run';
+  if (result.unchanged === true || ctx.push) return 'unchanged';
+  return 'not-pushed';
+}
+
+/** ANSI styling that turns itself off for non-terminals and under `NO_COLOR`. */
+export interface Style {
+  readonly enabled: boolean;
+  green(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+/**
+ * Colors for `stream`: on only when it is a terminal and `NO_COLOR` is unset or empty
+ * (https://no-color.org).
+ */
+export function styleFor(stream: CliWritable, env: NodeJS.ProcessEnv): Style {
+  const enabled = stream.isTTY === true && (env['NO_COLOR'] ?? '') === '' && env['TERM'] !== 'dumb';
+  const wrap =
+    (open: number, close: number) =>
+    (s: string): string =>
+      enabled ? `\u001b[${open}m${s}\u001b[${close}m` : s;
+  return {
+    enabled,
+    green: wrap(32, 39),
+    red: wrap(31, 39),
+    yellow: wrap(33, 39),
+    cyan: wrap(36, 39),
+    dim: wrap(2, 22),
+    bold: wrap(1, 22),
+  };
+}
+
+/** `sha256:0123456789ab` (12 hex digits), for tables. */
+export function shortDigest(digest: string): string {
+  const i = digest.indexOf(':');
+  return i < 0 ? digest.slice(0, 12) : digest.slice(0, i + 13);
+}
+
+/** The human summary of one merge: a table of entries and one closing line. */
+export function formatSummary(result: ResultView, ctx: RunContext, style: Style): string {
+  const rows: Array<[string, string, PlanEntryView, string]> = [];
+  for (const e of result.plan.added) rows.push(['+', 'added', e, '']);
+  for (const e of result.plan.replaced) {
+    rows.push(['~', 'replaced', e, e.previousDigest ? `was ${shortDigest(e.previousDigest)}` : '']);
+  }
+  for (const e of result.plan.kept) rows.push(['=', 'kept', e, '']);
+  for (const e of result.plan.removed) rows.push(['-', 'removed', e, '']);
+  const color: Record<string, (s: string) => string> = {
+    added: style.green,
+    replaced: style.yellow,
+    kept: style.dim,
+    removed: style.red,
+  };
+  const width = Math.max(8, ...rows.map(([, , e]) => e.platform.length));
+  const lines: string[] = [];
+  const verb = ctx.command === 'merge' ? 'Merge' : 'Select';
+  lines.push(`${style.bold(verb)} ${ctx.source} -> ${ctx.destination}`);
+  if (rows.length === 0) lines.push('  (empty list)');
+  for (const [mark, label, e, note] of rows) {
+    const paint = color[label] ?? ((s: string) => s);
+    lines.push(
+      `  ${paint(`${mark} ${label.padEnd(8)}`)}  ${e.platform.padEnd(width)}  ${shortDigest(e.digest)}${note ? `  ${style.dim(note)}` : ''}`,
+    );
+  }
+  const counts = (['added', 'replaced', 'kept', 'removed'] as const)
+    .map((k) => `${result.plan[k].filter((e) => e.kind === 'image').length} ${k}`)
+    .join(', ');
+  lines.push(`  platforms: ${counts}`);
+  const outcome = outcomeOf(result, ctx);
+  const what = `${result.digest} (${result.mediaType})`;
+  switch (outcome) {
+    case 'pushed':
+      lines.push(`${style.green('Pushed')} ${what} to ${ctx.destination}`);
+      break;
+    case 'unchanged':
+      lines.push(`${style.cyan('Unchanged')}: ${ctx.destination} already is ${what}; nothing pushed (--force pushes anyway)`);
+      break;
+    case 'dry-run':
+      lines.push(`${style.yellow('Dry run')}: would push ${what}; nothing written`);
+      break;
+    case 'not-pushed':
+      lines.push(`${style.yellow('Not pushed')} (add --push to push it): ${what}`);
+      break;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The machine-readable result of one merge (`--json`). Stable field names. */
+export function resultJson(
+  result: ResultView,
+  ctx: RunContext,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const entry = (e: PlanEntryView): Record<string, unknown> => ({
+    platform: e.platform,
+    digest: e.digest,
+    kind: e.kind,
+    ...(e.previousDigest !== undefined ? { previousDigest: e.previousDigest } : {}),
+  });
+  return {
+    command: ctx.command,
+    source: ctx.source,
+    destination: ctx.destination,
+    outcome: outcomeOf(result, ctx),
+    pushed: result.pushed,
+    dryRun: ctx.dryRun,
+    digest: result.digest,
+    mediaType: result.mediaType,
+    size: result.bytes.byteLength,
+    added: result.plan.added.map(entry),
+    replaced: result.plan.replaced.map(entry),
+    kept: result.plan.kept.map(entry),
+    removed: result.plan.removed.map(entry),
+    ...extra,
+  };
+}
+
+/** `value` as one JSON document (2-space indented) and a newline: what `--json` prints. */
+export function jsonLine(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * Wraps a stream so that none of `secrets` ever reaches it (a last line of defence: the
+ * library never puts a credential in a message, and the CLI never prints one).
+ */
+export function scrubbed(stream: CliWritable, secrets: () => readonly string[]): CliWritable {
+  return {
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+    write(chunk: string) {
+      let text = chunk;
+      for (const secret of secrets()) text = text.split(secret).join('***');
+      return stream.write(text);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { InvalidArgumentError } from 'commander';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * Parses a duration for `--timeout`: `30` (seconds), `30s`, `500ms`, `2m`, `1h`. Returns ms.
+ *
+ * @throws {InvalidArgumentError} (a usage error) for anything else.
+ */
+export function parseDuration(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) {
+    throw new InvalidArgumentError(`'${value}' is not a duration: write 30, 30s, 500ms or 2m`);
+  }
+  const ms = Number(m[1]) * (UNITS[m[2] ?? 's'] as number);
+  if (!(ms > 0)) throw new InvalidArgumentError(`'${value}' must be more than zero`);
+  return Math.round(ms);
+}
+
+/**
+ * Parses a positive integer (for `--concurrency`).
+ *
+ * @throws {InvalidArgumentError} (a usage error) for anything else.
+ */
+export function parsePositiveInt(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
+    throw new InvalidArgumentError(`'${value}' is not a positive whole number`);
+  }
+  return Number(value);
+}
+
+/** Collects a repeatable option (`--insecure A --insecure B`). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/** Collects a repeatable, comma-separable option (`--arch amd64,arm64 --arch s390x`). */
+export function collectList(value: string, previous: string[] | undefined): string[] {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (items.length === 0) throw new InvalidArgumentError('needs at least one value');
+  return [...(previous ?? []), ...items];
+}
