@@ -85,7 +85,12 @@ export interface RegistryClient {
    * repository of `image`, streaming it (a whole layer is never held in memory), and fails
    * when the bytes do not hash to `digest`.
    */
-  putBlob?(image: string, digest: string, blob: BlobContent, options?: RequestOptions): Promise<void>;
+  putBlob?(
+    image: string,
+    digest: string,
+    blob: BlobContent,
+    options?: RequestOptions,
+  ): Promise<void>;
 }
 
 /** A blob being streamed: its size and its bytes, as any async iterable of chunks. */

@@ -36,7 +36,8 @@ const GENERIC_CONTENT_TYPES = new Set([
   'text/plain',
   'application/octet-stream',
 ]);
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** Error bodies (e.g. one `MANIFEST_BLOB_UNKNOWN` per missing child) are read up to 1 MiB. */
+const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 
 /** One registry API request, before authorisation. */
 export interface RegistryRequest {
@@ -45,6 +46,8 @@ export interface RegistryRequest {
   path: string;
   /** Scope actions needed on `ref.repository`: `['pull']` or `['pull', 'push']`. */
   actions: readonly string[];
+  /** More token scopes, e.g. `repository:other/repo:pull` for a cross-repository mount. */
+  extraScopes?: readonly string[];
   headers?: Record<string, string>;
   body?: Uint8Array;
   /** Largest response body accepted. */
@@ -168,7 +171,7 @@ export class HttpRegistryClient implements RegistryClient {
           path,
           actions: ['pull'],
           headers: { Accept: ACCEPT_MANIFESTS },
-          maxBytes: 0,
+          maxBytes: MAX_ERROR_BODY_BYTES,
         },
         ctx,
         [405],
@@ -285,7 +288,10 @@ export class HttpRegistryClient implements RegistryClient {
     accept: readonly number[] = [],
   ): Promise<{ response: TransportResponse; url: string; authorization: Authorization }> {
     const target: AuthTarget = { host: ref.host, apiHost: ref.apiHost };
-    const scopes = [repositoryScope(ref.repository, request.actions)];
+    const scopes = [
+      repositoryScope(ref.repository, request.actions),
+      ...(request.extraScopes ?? []),
+    ];
     const url = this.urlFor(ref, request.path);
     const send = (authorization: Authorization) =>
       this.transport.send(
@@ -390,7 +396,11 @@ export class HttpRegistryClient implements RegistryClient {
     return ref.digest === undefined ? digestOf(bytes) : digest;
   }
 
-  private async withCall<T>(
+  /**
+   * Runs one public call under a {@link CallContext}: the caller's signal and the client's
+   * deadline, cleaned up afterwards.
+   */
+  protected async withCall<T>(
     options: RequestOptions,
     work: (ctx: CallContext) => Promise<T>,
   ): Promise<T> {

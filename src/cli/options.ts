@@ -1,0 +1,102 @@
+import { Command, Option } from 'commander';
+import { collect, collectList, parseDuration, parsePositiveInt } from './parse-args.js';
+
+/** The flags every command takes, as commander parses them (aliases not yet merged). */
+export interface CommonOptions {
+  srcUsername?: string;
+  destUsername?: string;
+  srcPasswordStdin?: boolean;
+  destPasswordStdin?: boolean;
+  sourceQuayUser?: string;
+  destQuayUser?: string;
+  sourceQuayPassword?: string;
+  destQuayPassword?: string;
+  match: 'platform' | 'architecture';
+  copyChildren: boolean;
+  force?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+  insecure?: string[];
+  timeout?: number;
+  dockerConfig: boolean;
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
+/** The flags of `merge` and `select`. */
+export interface MergeOptions extends CommonOptions {
+  src?: string;
+  dest?: string;
+  sourceRef?: string;
+  destRef?: string;
+  output?: string;
+  /** `select` only. */
+  arch?: string[];
+  /** `select` only. */
+  push?: boolean;
+}
+
+/** The flags of `bulk`. */
+export interface BulkOptions extends CommonOptions {
+  concurrency?: number;
+}
+
+/** Adds `--src` / `--dest` and the seed's aliases for them. */
+export function addReferenceOptions(cmd: Command): Command {
+  return cmd
+    .option('-s, --src <ref>', 'source manifest list, e.g. quay.io/acme/app:1.2-build')
+    .option('-d, --dest <ref>', 'destination tag, e.g. quay.io/acme/app:1.2 (a tag, never a digest)')
+    .addOption(new Option('--source-ref <ref>', 'alias of --src (pubtools-quay)').hideHelp())
+    .addOption(new Option('--dest-ref <ref>', 'alias of --dest (pubtools-quay)').hideHelp())
+    .option('-o, --output <file>', "also write the new list's exact bytes to FILE ('-' = stdout)");
+}
+
+/** Adds the options every command shares: credentials, matching, safety, transport, output. */
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--src-username <user>', 'user name for the source registry (or MLM_SRC_USERNAME)')
+    .option('--src-password-stdin', 'read the source password from stdin (or set MLM_SRC_PASSWORD)')
+    .option('--dest-username <user>', 'user name for the destination registry (or MLM_DEST_USERNAME)')
+    .option(
+      '--dest-password-stdin',
+      'read the destination password from stdin (or set MLM_DEST_PASSWORD)',
+    )
+    .addOption(new Option('--source-quay-user <user>', 'alias of --src-username').hideHelp())
+    .addOption(new Option('--dest-quay-user <user>', 'alias of --dest-username').hideHelp())
+    .addOption(
+      new Option('--source-quay-password <password>', 'deprecated: visible in ps').hideHelp(),
+    )
+    .addOption(
+      new Option('--dest-quay-password <password>', 'deprecated: visible in ps').hideHelp(),
+    )
+    .option('--no-docker-config', 'do not read credentials from ~/.docker/config.json')
+    .addOption(
+      new Option('--match <mode>', 'how entries are matched')
+        .choices(['platform', 'architecture'])
+        .default('platform'),
+    )
+    .option('--no-copy-children', 'fail instead of copying manifests the destination repo lacks')
+    .option('--force', 'push even when the destination already holds the same list')
+    .option('-n, --dry-run', 'resolve and print the plan; write nothing')
+    .option('--json', 'print a machine-readable JSON result on stdout')
+    .option('--insecure <host>', 'talk plain HTTP to HOST[:PORT] (repeatable)', collect)
+    .option('--timeout <duration>', 'per-request timeout: 30, 30s, 500ms, 2m (default 30s)', parseDuration)
+    .addOption(new Option('-v, --verbose', 'log each step and request on stderr; stacks on errors').conflicts('quiet'))
+    .option('-q, --quiet', 'print nothing on success but the digest (errors still print)');
+}
+
+/** Adds `select`'s own options. */
+export function addSelectOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '-a, --arch <arch>',
+      'architecture to take from the source (repeatable, or comma-separated)',
+      collectList,
+    )
+    .option('--push', 'push the new list (without it, it is only printed)');
+}
+
+/** Adds `bulk`'s own options. */
+export function addBulkOptions(cmd: Command): Command {
+  return cmd.option('-c, --concurrency <n>', 'merges run at once (default 4)', parsePositiveInt);
+}

@@ -1,0 +1,144 @@
+import { writeFile } from 'node:fs/promises';
+import { createClients } from './clients.js';
+import { type ResolvedCredentials, resolveCredentials, secretsOf } from './credentials.js';
+import { ExitCode } from './exit-codes.js';
+import { formatSummary, type ResultView, type RunContext, resultJson } from './format.js';
+import type { CliIo } from './io.js';
+import { ManifestListMerger, parseImageReference } from './library.js';
+import type { CommonOptions, MergeOptions } from './options.js';
+import { Output } from './output.js';
+import { UsageError } from './usage-error.js';
+
+/** What a command needs besides its flags: streams, and where to register secrets. */
+export interface CommandEnv {
+  io: CliIo;
+  /** Every secret read is added here, so the streams can scrub it. */
+  secrets: string[];
+}
+
+/** Merges an option and its seed alias; both given with different values is a usage error. */
+export function aliased(
+  value: string | undefined,
+  alias: string | undefined,
+  flag: string,
+  aliasFlag: string,
+): string | undefined {
+  if (value !== undefined && alias !== undefined && value !== alias) {
+    throw new UsageError(`${flag} and ${aliasFlag} name the same thing; give one of them`);
+  }
+  return value ?? alias;
+}
+
+/** Resolves the credentials of a command's flags and registers them as secrets. */
+export async function credentialsFor(
+  opts: CommonOptions,
+  env: CommandEnv,
+  out: Output,
+): Promise<ResolvedCredentials> {
+  const creds = await resolveCredentials(
+    {
+      srcUsername: aliased(opts.srcUsername, opts.sourceQuayUser, '--src-username', '--source-quay-user'),
+      destUsername: aliased(opts.destUsername, opts.destQuayUser, '--dest-username', '--dest-quay-user'),
+      srcPasswordStdin: opts.srcPasswordStdin,
+      destPasswordStdin: opts.destPasswordStdin,
+      srcPasswordArg: opts.sourceQuayPassword,
+      destPasswordArg: opts.destQuayPassword,
+    },
+    env.io.env,
+    env.io.stdin,
+  );
+  env.secrets.push(...secretsOf(creds));
+  for (const warning of creds.warnings) out.warn(warning);
+  return creds;
+}
+
+/**
+ * Checks a destination reference: valid, and a tag rather than a digest.
+ *
+ * @throws {UsageError} for a digest; the library's `InvalidReferenceError` (also exit 2) when invalid.
+ */
+export function checkDestination(dest: string): void {
+  const ref = parseImageReference(dest);
+  if (ref.digest !== undefined) {
+    throw new UsageError(
+      `the destination '${dest}' is a digest; give a tag to push to, e.g. ${ref.host}/${ref.repository}:latest`,
+    );
+  }
+}
+
+/** Runs `merge` (Mode A) or `select` (Mode B) and prints the result. Returns the exit code. */
+export async function runMerge(
+  command: 'merge' | 'select',
+  opts: MergeOptions,
+  env: CommandEnv,
+): Promise<number> {
+  const toStdout = opts.output === '-';
+  const out = new Output(env.io, { ...opts, summaryToStderr: toStdout });
+  let close: (() => void) | undefined;
+  try {
+    const src = aliased(opts.src, opts.sourceRef, '--src', '--source-ref');
+    const dest = aliased(opts.dest, opts.destRef, '--dest', '--dest-ref');
+    if (src === undefined) throw new UsageError(`'${command}' needs --src <ref>`);
+    if (dest === undefined) throw new UsageError(`'${command}' needs --dest <ref>`);
+    if (toStdout && opts.json) throw new UsageError("--output - and --json both write stdout; give one");
+    parseImageReference(src);
+    checkDestination(dest);
+    const archs = opts.arch ?? [];
+    if (command === 'select' && archs.length === 0) {
+      throw new UsageError("'select' needs at least one --arch, e.g. --arch amd64 --arch arm64");
+    }
+
+    const creds = await credentialsFor(opts, env, out);
+    const clients = createClients(creds, {
+      insecure: opts.insecure ?? [],
+      timeoutMs: opts.timeout,
+      dockerConfig: opts.dockerConfig,
+      logger: out.clientLogger(),
+      env: env.io.env,
+    });
+    close = () => {
+      clients.src.close();
+      if (clients.dest !== clients.src) clients.dest.close();
+    };
+    const merger = new ManifestListMerger({
+      srcImage: src,
+      destImage: dest,
+      srcClient: clients.src,
+      destClient: clients.dest,
+      match: opts.match,
+      copyChildren: opts.copyChildren,
+      logger: out.mergerLogger(),
+    });
+    const call = { dryRun: opts.dryRun === true, force: opts.force === true, signal: env.io.signal };
+    const push = command === 'merge' || opts.push === true;
+    const result =
+      command === 'merge'
+        ? await merger.mergeManifestLists(call)
+        : await merger.mergeSelectedArchitectures(archs, { ...call, push: opts.push === true });
+
+    const ctx: RunContext = { command, source: src, destination: dest, push, dryRun: call.dryRun };
+    const view = result as unknown as ResultView;
+    const text = Buffer.from(result.bytes).toString('utf8');
+    if (opts.output !== undefined && !toStdout) await writeFile(opts.output, result.bytes);
+    if (toStdout) out.raw(text.endsWith('\n') ? text : `${text}\n`);
+    out.summary(formatSummary(view, ctx, out.style));
+    if (command === 'select' && !result.pushed && opts.output === undefined) {
+      out.summary(`${text.endsWith('\n') ? text : `${text}\n`}`);
+    }
+    out.quietLine(result.digest);
+    out.json(
+      resultJson(view, ctx, {
+        unchanged: result.unchanged,
+        attempts: result.attempts,
+        childrenToCopy: result.childrenToCopy,
+        ...(result.copy ? { copy: result.copy } : {}),
+        manifestList: result.manifestList,
+      }),
+    );
+    return ExitCode.OK;
+  } catch (error) {
+    return out.error(error);
+  } finally {
+    close?.();
+  }
+}

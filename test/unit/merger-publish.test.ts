@@ -1,0 +1,456 @@
+// The merger's publishing guarantees, over the in-memory client: no-op merges, dry runs,
+// media type discipline, children, serialised writers and the digest guard.
+import { describe, expect, it } from 'vitest';
+import {
+  ConflictError,
+  computeDigest,
+  DigestMismatchError,
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  IncompatibleMediaTypeError,
+  InMemoryRegistryClient,
+  InvalidOptionError,
+  type ManifestDescriptor,
+  type ManifestList,
+  ManifestListMerger,
+  MissingChildrenError,
+  OCI_IMAGE_INDEX,
+  OCI_IMAGE_MANIFEST,
+  parseManifestList,
+  type RegistryClient,
+} from '../../src/index.js';
+
+const SRC = 'registry.test/acme/app:new';
+const DEST = 'registry.test/acme/app:1.0';
+
+function entry(
+  architecture: string,
+  seed = `${architecture}-${Math.random()}`,
+  mediaType = DOCKER_MANIFEST,
+): ManifestDescriptor {
+  return {
+    mediaType,
+    digest: computeDigest(seed),
+    size: 500,
+    platform: { architecture, os: 'linux' },
+  };
+}
+
+function list(
+  manifests: ManifestDescriptor[],
+  mediaType = DOCKER_MANIFEST_LIST,
+  extra: Partial<ManifestList> = {},
+): ManifestList {
+  return { schemaVersion: 2, mediaType, manifests, ...extra };
+}
+
+function merger(
+  registry: RegistryClient,
+  extra: Partial<ConstructorParameters<typeof ManifestListMerger>[0]> = {},
+) {
+  return new ManifestListMerger({
+    srcImage: SRC,
+    destImage: DEST,
+    srcClient: registry,
+    destClient: registry,
+    ...extra,
+  });
+}
+
+const writes = (r: InMemoryRegistryClient) =>
+  r.calls.filter((c) => c.method === 'put' || c.method === 'putBlob' || c.method === 'mountBlob');
+
+describe('a merge that changes nothing', () => {
+  it('pushes nothing and reports the existing digest', async () => {
+    const amd = entry('amd64');
+    const s390 = entry('s390x');
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest(SRC, list([amd]));
+    const destDigest = registry.setManifest(DEST, JSON.stringify(list([amd, s390]), null, 2));
+    const result = await merger(registry).mergeManifestLists();
+    expect(result.pushed).toBe(false);
+    expect(result.unchanged).toBe(true);
+    expect(result.digest).toBe(destDigest);
+    expect(writes(registry)).toEqual([]);
+  });
+
+  it('pushes anyway with force: true', async () => {
+    const amd = entry('amd64');
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest(SRC, list([amd]));
+    registry.setManifest(DEST, list([amd]));
+    const result = await merger(registry).mergeManifestLists({ force: true });
+    expect(result.pushed).toBe(true);
+    expect(registry.calls.filter((c) => c.method === 'put')).toHaveLength(1);
+  });
+
+  it('counts Mode B with push the same way', async () => {
+    const amd = entry('amd64');
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest(SRC, list([amd, entry('arm64')]));
+    registry.setManifest(DEST, list([amd]));
+    const result = await merger(registry).mergeSelectedArchitectures(['amd64'], { push: true });
+    expect(result).toMatchObject({ pushed: false, unchanged: true });
+    expect(writes(registry)).toEqual([]);
+  });
+});
+
+describe('dry run', () => {
+  it('plans without writing: entries, children, bytes and digest', async () => {
+    const registry = new InMemoryRegistryClient();
+    const amdNew = entry('amd64', 'new');
+    const amdOld = entry('amd64', 'old');
+    const s390 = entry('s390x');
+    registry.setManifest(SRC, list([amdNew]));
+    registry.setManifest(DEST, list([amdOld, s390]));
+    const before = registry.resolveTag(DEST);
+    const plan = await merger(registry).mergeManifestLists({ dryRun: true });
+    expect(plan).toMatchObject({ pushed: false, dryRun: true, unchanged: false });
+    expect(plan.plan.replaced).toEqual([
+      expect.objectContaining({
+        platform: 'linux/amd64',
+        digest: amdNew.digest,
+        previousDigest: amdOld.digest,
+      }),
+    ]);
+    expect(plan.plan.kept).toEqual([
+      expect.objectContaining({ platform: 'linux/s390x', digest: s390.digest }),
+    ]);
+    expect(plan.digest).toBe(computeDigest(plan.bytes));
+    expect(parseManifestList(plan.bytes).manifests).toEqual([amdNew, s390]);
+    expect(writes(registry)).toEqual([]);
+    expect(registry.resolveTag(DEST)).toBe(before);
+
+    // The real merge then pushes exactly the planned bytes.
+    const real = await merger(registry).mergeManifestLists();
+    expect(real.digest).toBe(plan.digest);
+    expect(registry.resolveTag(DEST)).toBe(plan.digest);
+  });
+
+  it('names the children a push would copy, across repositories', async () => {
+    const registry = new InMemoryRegistryClient();
+    const source = 'registry.test/build/app:s390x';
+    const child = registry.setManifest(
+      `registry.test/build/app@${computeDigest('x')}`.replace(/@.*/, ':child'),
+      '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"a/b","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000","size":0},"layers":[]}',
+    );
+    registry.setManifest(
+      source,
+      list(
+        [
+          {
+            mediaType: OCI_IMAGE_MANIFEST,
+            digest: child,
+            size: 10,
+            platform: { os: 'linux', architecture: 's390x' },
+          },
+        ],
+        OCI_IMAGE_INDEX,
+      ),
+    );
+    registry.setManifest(DEST, list([entry('amd64')]));
+    const plan = await new ManifestListMerger({
+      srcImage: source,
+      destImage: DEST,
+      srcClient: registry,
+      destClient: registry,
+    }).mergeManifestLists({ dryRun: true });
+    expect(plan.childrenToCopy).toEqual([child]);
+    expect(writes(registry)).toEqual([]);
+  });
+});
+
+describe('media type discipline', () => {
+  const ociChild = entry('arm64', 'oci-arm', OCI_IMAGE_MANIFEST);
+
+  it('emits an OCI index rather than a Docker list naming OCI manifests', async () => {
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest(SRC, list([entry('amd64')]));
+    registry.setManifest(DEST, list([ociChild], OCI_IMAGE_INDEX));
+    const result = await merger(registry).mergeManifestLists();
+    expect(result.mediaType).toBe(OCI_IMAGE_INDEX);
+    expect(result.manifestList.mediaType).toBe(OCI_IMAGE_INDEX);
+    expect((await registry.getManifest(DEST)).mediaType).toBe(OCI_IMAGE_INDEX);
+  });
+
+  it("refuses with dockerListConversion: 'error', naming the field, and pushes nothing", async () => {
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest(SRC, list([entry('amd64')]));
+    registry.setManifest(DEST, list([ociChild], OCI_IMAGE_INDEX));
+    const error = await merger(registry, { dockerListConversion: 'error' })
+      .mergeManifestLists()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IncompatibleMediaTypeError);
+    expect((error as IncompatibleMediaTypeError).fields).toEqual(['manifests[1].mediaType']);
+    expect(writes(registry)).toEqual([]);
+  });
+
+  it("keeps the destination's top-level annotations when the source has none", async () => {
+    const registry = new InMemoryRegistryClient();
+    const annotations = { 'org.opencontainers.image.revision': 'abc123' };
+    registry.setManifest(SRC, list([entry('amd64')], OCI_IMAGE_INDEX));
+    registry.setManifest(DEST, list([entry('s390x')], OCI_IMAGE_INDEX, { annotations }));
+    const result = await merger(registry).mergeManifestLists();
+    expect(result.manifestList.annotations).toEqual(annotations);
+
+    const withOwn = new InMemoryRegistryClient();
+    withOwn.setManifest(
+      SRC,
+      list([entry('amd64')], OCI_IMAGE_INDEX, { annotations: { mine: 'yes' } }),
+    );
+    withOwn.setManifest(DEST, list([entry('s390x')], OCI_IMAGE_INDEX, { annotations }));
+    expect((await merger(withOwn).mergeManifestLists()).manifestList.annotations).toEqual({
+      mine: 'yes',
+    });
+  });
+});
+
+describe('children', () => {
+  const BUILD = 'registry.test/build/app:s390x';
+
+  function crossRepo() {
+    const registry = new InMemoryRegistryClient();
+    const config = registry.setBlob(BUILD, '{"architecture":"s390x"}');
+    const layer = registry.setBlob(BUILD, 'layer-bytes');
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: DOCKER_MANIFEST,
+      config: {
+        mediaType: 'application/vnd.docker.container.image.v1+json',
+        digest: config,
+        size: 24,
+      },
+      layers: [
+        { mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip', digest: layer, size: 11 },
+      ],
+    });
+    const child = registry.setManifest(
+      'registry.test/build/app:s390x-image',
+      manifest,
+      DOCKER_MANIFEST,
+    );
+    registry.setManifest(
+      BUILD,
+      list([
+        {
+          mediaType: DOCKER_MANIFEST,
+          digest: child,
+          size: manifest.length,
+          platform: { os: 'linux', architecture: 's390x' },
+        },
+      ]),
+    );
+    registry.setManifest(DEST, list([entry('amd64')]));
+    return { registry, child, config, layer };
+  }
+
+  it('copies missing children into the destination repository before the list (mounts on one registry)', async () => {
+    const { registry, child, config, layer } = crossRepo();
+    const result = await new ManifestListMerger({
+      srcImage: BUILD,
+      destImage: DEST,
+      srcClient: registry,
+      destClient: registry,
+    }).mergeManifestLists();
+    expect(result.pushed).toBe(true);
+    expect(result.childrenToCopy).toEqual([child]);
+    expect(result.copy).toMatchObject({ manifests: [child], mountedBlobs: 2, uploadedBlobs: 0 });
+    expect(registry.holdsManifest(DEST, child)).toBe(true);
+    expect(registry.holdsBlob(DEST, config) && registry.holdsBlob(DEST, layer)).toBe(true);
+    const order = registry.calls.filter((c) => c.method === 'put').map((c) => c.image);
+    expect(order).toEqual([`registry.test/acme/app@${child}`, DEST]);
+  });
+
+  it('streams blobs across registries with two clients', async () => {
+    const { registry: source, child, layer } = crossRepo();
+    const target = new InMemoryRegistryClient();
+    const dest = 'other.test/acme/app:1.0';
+    target.setManifest(dest, list([entry('amd64')]));
+    const result = await new ManifestListMerger({
+      srcImage: BUILD,
+      destImage: dest,
+      srcClient: source,
+      destClient: target,
+    }).mergeManifestLists();
+    expect(result.copy).toMatchObject({ manifests: [child], mountedBlobs: 0, uploadedBlobs: 2 });
+    expect(target.holdsBlob(dest, layer)).toBe(true);
+    expect(target.calls.some((c) => c.method === 'mountBlob')).toBe(false);
+  });
+
+  it('with copyChildren: false fails listing every missing digest and pushes nothing', async () => {
+    const { registry, child } = crossRepo();
+    const error = await new ManifestListMerger({
+      srcImage: BUILD,
+      destImage: DEST,
+      srcClient: registry,
+      destClient: registry,
+      copyChildren: false,
+    })
+      .mergeManifestLists()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingChildrenError);
+    expect((error as MissingChildrenError).digests).toEqual([child]);
+    expect(writes(registry)).toEqual([]);
+  });
+});
+
+describe('writers of one tag', () => {
+  it('32 concurrent merges in one process, each adding a platform, lose none', async () => {
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest(DEST, list([entry('amd64', 'base')]));
+    const archs = Array.from({ length: 32 }, (_, i) => `arch${i}`);
+    await Promise.all(
+      archs.map((arch) => {
+        const src = `registry.test/acme/app:${arch}`;
+        registry.setManifest(src, list([entry(arch)]));
+        return new ManifestListMerger({
+          srcImage: src,
+          destImage: DEST,
+          srcClient: registry,
+          destClient: registry,
+        }).mergeManifestLists();
+      }),
+    );
+    const final = parseManifestList((await registry.getManifest(DEST)).bytes);
+    expect(final.manifests.map((m) => m.platform?.architecture).sort()).toEqual(
+      ['amd64', ...archs].sort(),
+    );
+  });
+
+  it('re-merges when another writer moves the tag between our read and our write', async () => {
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest(SRC, list([entry('amd64')]));
+    registry.setManifest(DEST, list([entry('s390x')]));
+    let intruded = false;
+    const racing: RegistryClient = {
+      getManifest: (image, o) => registry.getManifest(image, o),
+      putManifest: (...args) => registry.putManifest(...args),
+      headManifest: async (image, o) => {
+        if (!intruded) {
+          intruded = true; // another process writes ppc64le in between
+          const current = parseManifestList((await registry.getManifest(DEST)).bytes);
+          registry.setManifest(DEST, {
+            ...current,
+            manifests: [...current.manifests, entry('ppc64le')],
+          });
+        }
+        return registry.headManifest(image, o);
+      },
+    };
+    const result = await merger(registry, { destClient: racing }).mergeManifestLists();
+    expect(result.attempts).toBe(2);
+    const final = parseManifestList((await registry.getManifest(DEST)).bytes);
+    expect(final.manifests.map((m) => m.platform?.architecture)).toEqual([
+      'amd64',
+      's390x',
+      'ppc64le',
+    ]);
+  });
+
+  it('re-merges when another writer replaces our list right after the PUT', async () => {
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest(SRC, list([entry('amd64')]));
+    registry.setManifest(DEST, list([entry('s390x')]));
+    let overwritten = false;
+    const racing: RegistryClient = {
+      getManifest: (image, o) => registry.getManifest(image, o),
+      headManifest: (image, o) => registry.headManifest(image, o),
+      putManifest: async (...args) => {
+        const digest = await registry.putManifest(...args);
+        if (!overwritten) {
+          overwritten = true; // a writer that read before our PUT wins the race
+          registry.setManifest(DEST, list([entry('s390x', 's'), entry('arm64')]));
+        }
+        return digest;
+      },
+    };
+    const result = await merger(registry, { destClient: racing }).mergeManifestLists();
+    expect(result.attempts).toBe(2);
+    const final = parseManifestList((await registry.getManifest(DEST)).bytes);
+    expect(final.manifests.map((m) => m.platform?.architecture)).toEqual([
+      'amd64',
+      's390x',
+      'arm64',
+    ]);
+    expect(registry.resolveTag(DEST)).toBe(result.digest);
+  });
+
+  it('gives up with ConflictError after maxAttempts, having pushed nothing', async () => {
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest(SRC, list([entry('amd64')]));
+    registry.setManifest(DEST, list([entry('s390x')]));
+    const restless: RegistryClient = {
+      getManifest: (image, o) => registry.getManifest(image, o),
+      putManifest: (...args) => registry.putManifest(...args),
+      headManifest: async () => ({
+        digest: computeDigest(String(Math.random())),
+        mediaType: undefined,
+        size: undefined,
+      }),
+    };
+    const error = await merger(registry, { destClient: restless, maxAttempts: 3 })
+      .mergeManifestLists()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).attempts).toBe(3);
+    expect(registry.calls.filter((c) => c.method === 'put')).toEqual([]);
+  });
+
+  it('makes exactly GET, GET, HEAD, PUT, HEAD with the guard and GET, GET, PUT without it', async () => {
+    for (const [guard, expected] of [
+      [true, ['get', 'get', 'head', 'put', 'head']],
+      [false, ['get', 'get', 'put']],
+    ] as const) {
+      const registry = new InMemoryRegistryClient();
+      registry.setManifest(SRC, list([entry('amd64')]));
+      registry.setManifest(DEST, list([entry('s390x')]));
+      registry.calls.length = 0;
+      await merger(registry, { guardConcurrentWrites: guard }).mergeManifestLists();
+      expect(registry.calls.map((c) => c.method)).toEqual(expected);
+    }
+  });
+});
+
+describe('push verification and references', () => {
+  it('fails when the client reports another digest than the bytes have', async () => {
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest(SRC, list([entry('amd64')]));
+    registry.setManifest(DEST, list([entry('s390x')]));
+    const lying: RegistryClient = {
+      getManifest: (image, o) => registry.getManifest(image, o),
+      putManifest: async () => computeDigest('something else'),
+    };
+    await expect(
+      merger(registry, { destClient: lying, guardConcurrentWrites: false }).mergeManifestLists(),
+    ).rejects.toBeInstanceOf(DigestMismatchError);
+  });
+
+  it('refuses a destination given by digest', () => {
+    expect(
+      () =>
+        new ManifestListMerger({
+          srcImage: SRC,
+          destImage: `registry.test/acme/app@${computeDigest('x')}`,
+        }),
+    ).toThrow(InvalidOptionError);
+  });
+
+  it('re-hosts references with srcHost and host, as the seed does', () => {
+    const m = new ManifestListMerger({
+      srcImage: 'quay.io/a/b:1',
+      destImage: 'quay.io/a/c:2',
+      srcHost: 'src.example:5000',
+      host: 'dest.example',
+    });
+    expect([m.srcImage, m.destImage]).toEqual(['src.example:5000/a/b:1', 'dest.example/a/c:2']);
+    const onlyHost = new ManifestListMerger({
+      srcImage: 'quay.io/a/b:1',
+      destImage: 'quay.io/a/c:2',
+      host: 'mirror.example',
+    });
+    expect([onlyHost.srcImage, onlyHost.destImage]).toEqual([
+      'mirror.example/a/b:1',
+      'mirror.example/a/c:2',
+    ]);
+  });
+});
