@@ -11,5 +11,13 @@ export {
   type MergeResult,
   type SelectCallOptions,
 } from './merger.js';
+export type { CopyReport } from './publish/children.js';
+export {
+  type MergeJob,
+  type MergeJobOutcome,
+  type MergeManyOptions,
+  type MergeProgress,
+  mergeMany,
+} from './publish/merge-many.js';
 export { isNotFoundError, type RegistryClient, type RequestOptions } from './registry/client.js';
 export { type InMemoryCall, InMemoryRegistryClient } from './registry/in-memory-client.js';

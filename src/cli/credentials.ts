@@ -67,10 +67,14 @@ export async function resolveCredentials(
     );
   }
   if (flags.srcPasswordStdin && flags.srcPasswordArg !== undefined) {
-    throw new UsageError('give the source password once: --src-password-stdin or --source-quay-password');
+    throw new UsageError(
+      'give the source password once: --src-password-stdin or --source-quay-password',
+    );
   }
   if (flags.destPasswordStdin && flags.destPasswordArg !== undefined) {
-    throw new UsageError('give the destination password once: --dest-password-stdin or --dest-quay-password');
+    throw new UsageError(
+      'give the destination password once: --dest-password-stdin or --dest-quay-password',
+    );
   }
 
   let srcStdin: string | undefined;
@@ -79,7 +83,9 @@ export async function resolveCredentials(
     const text = await readAll(stdin);
     const lines = text.split(/\r?\n/);
     if (text.trim() === '') {
-      throw new UsageError('--src-password-stdin / --dest-password-stdin: stdin is empty; pipe the password in');
+      throw new UsageError(
+        '--src-password-stdin / --dest-password-stdin: stdin is empty; pipe the password in',
+      );
     }
     if (flags.srcPasswordStdin && flags.destPasswordStdin) {
       srcStdin = lines[0] ?? '';
@@ -104,7 +110,9 @@ export async function resolveCredentials(
     const password = stdinPassword ?? argPassword ?? nonEmpty(env[envPassword]);
     if (user === undefined) {
       if (stdinPassword !== undefined || argPassword !== undefined) {
-        throw new UsageError(`a ${name} password was given without a user name: add --${flag}-username`);
+        throw new UsageError(
+          `a ${name} password was given without a user name: add --${flag}-username`,
+        );
       }
       if (nonEmpty(env[envPassword]) !== undefined) {
         warnings.push(

@@ -6,7 +6,8 @@ const HINTS: Record<string, string> = {
   INVALID_REFERENCE: 'write it as [host[:port]/]repository[:tag]',
   INVALID_OPTION: "see 'manifest-list-merger --help'",
   NOT_FOUND: 'check the reference, and that these credentials may read it',
-  DESTINATION_NOT_FOUND: "'merge' needs an existing destination; create it with 'select --arch ARCH --push'",
+  DESTINATION_NOT_FOUND:
+    "'merge' needs an existing destination; create it with 'select --arch ARCH --push'",
   AUTHENTICATION_FAILED:
     'check the credentials: docker login, or --src-username/--dest-username with --src-password-stdin/--dest-password-stdin or MLM_SRC_PASSWORD/MLM_DEST_PASSWORD',
   CONFLICT: 'other writers kept changing the destination tag; run the command again',

@@ -124,7 +124,9 @@ export function formatSummary(result: ResultView, ctx: RunContext, style: Style)
       lines.push(`${style.green('Pushed')} ${what} to ${ctx.destination}`);
       break;
     case 'unchanged':
-      lines.push(`${style.cyan('Unchanged')}: ${ctx.destination} already is ${what}; nothing pushed (--force pushes anyway)`);
+      lines.push(
+        `${style.cyan('Unchanged')}: ${ctx.destination} already is ${what}; nothing pushed (--force pushes anyway)`,
+      );
       break;
     case 'dry-run':
       lines.push(`${style.yellow('Dry run')}: would push ${what}; nothing written`);

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { collect, collectList, parseDuration, parsePositiveInt } from './parse-args.js';
 
 /** The flags every command takes, as commander parses them (aliases not yet merged). */
@@ -45,7 +45,10 @@ export interface BulkOptions extends CommonOptions {
 export function addReferenceOptions(cmd: Command): Command {
   return cmd
     .option('-s, --src <ref>', 'source manifest list, e.g. quay.io/acme/app:1.2-build')
-    .option('-d, --dest <ref>', 'destination tag, e.g. quay.io/acme/app:1.2 (a tag, never a digest)')
+    .option(
+      '-d, --dest <ref>',
+      'destination tag, e.g. quay.io/acme/app:1.2 (a tag, never a digest)',
+    )
     .addOption(new Option('--source-ref <ref>', 'alias of --src (pubtools-quay)').hideHelp())
     .addOption(new Option('--dest-ref <ref>', 'alias of --dest (pubtools-quay)').hideHelp())
     .option('-o, --output <file>', "also write the new list's exact bytes to FILE ('-' = stdout)");
@@ -56,7 +59,10 @@ export function addCommonOptions(cmd: Command): Command {
   return cmd
     .option('--src-username <user>', 'user name for the source registry (or MLM_SRC_USERNAME)')
     .option('--src-password-stdin', 'read the source password from stdin (or set MLM_SRC_PASSWORD)')
-    .option('--dest-username <user>', 'user name for the destination registry (or MLM_DEST_USERNAME)')
+    .option(
+      '--dest-username <user>',
+      'user name for the destination registry (or MLM_DEST_USERNAME)',
+    )
     .option(
       '--dest-password-stdin',
       'read the destination password from stdin (or set MLM_DEST_PASSWORD)',
@@ -80,8 +86,17 @@ export function addCommonOptions(cmd: Command): Command {
     .option('-n, --dry-run', 'resolve and print the plan; write nothing')
     .option('--json', 'print a machine-readable JSON result on stdout')
     .option('--insecure <host>', 'talk plain HTTP to HOST[:PORT] (repeatable)', collect)
-    .option('--timeout <duration>', 'per-request timeout: 30, 30s, 500ms, 2m (default 30s)', parseDuration)
-    .addOption(new Option('-v, --verbose', 'log each step and request on stderr; stacks on errors').conflicts('quiet'))
+    .option(
+      '--timeout <duration>',
+      'per-request timeout: 30, 30s, 500ms, 2m (default 30s)',
+      parseDuration,
+    )
+    .addOption(
+      new Option(
+        '-v, --verbose',
+        'log each step and request on stderr; stacks on errors',
+      ).conflicts('quiet'),
+    )
     .option('-q, --quiet', 'print nothing on success but the digest (errors still print)');
 }
 

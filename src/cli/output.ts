@@ -1,6 +1,6 @@
 import { errorJson, formatError } from './errors.js';
 import { exitCodeFor } from './exit-codes.js';
-import { type Style, jsonLine, styleFor } from './format.js';
+import { jsonLine, type Style, styleFor } from './format.js';
 import type { CliIo, CliWritable } from './io.js';
 
 /** Logger shape shared by the library's merger and client loggers. */

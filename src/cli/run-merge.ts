@@ -37,8 +37,18 @@ export async function credentialsFor(
 ): Promise<ResolvedCredentials> {
   const creds = await resolveCredentials(
     {
-      srcUsername: aliased(opts.srcUsername, opts.sourceQuayUser, '--src-username', '--source-quay-user'),
-      destUsername: aliased(opts.destUsername, opts.destQuayUser, '--dest-username', '--dest-quay-user'),
+      srcUsername: aliased(
+        opts.srcUsername,
+        opts.sourceQuayUser,
+        '--src-username',
+        '--source-quay-user',
+      ),
+      destUsername: aliased(
+        opts.destUsername,
+        opts.destQuayUser,
+        '--dest-username',
+        '--dest-quay-user',
+      ),
       srcPasswordStdin: opts.srcPasswordStdin,
       destPasswordStdin: opts.destPasswordStdin,
       srcPasswordArg: opts.sourceQuayPassword,
@@ -80,7 +90,8 @@ export async function runMerge(
     const dest = aliased(opts.dest, opts.destRef, '--dest', '--dest-ref');
     if (src === undefined) throw new UsageError(`'${command}' needs --src <ref>`);
     if (dest === undefined) throw new UsageError(`'${command}' needs --dest <ref>`);
-    if (toStdout && opts.json) throw new UsageError("--output - and --json both write stdout; give one");
+    if (toStdout && opts.json)
+      throw new UsageError('--output - and --json both write stdout; give one');
     parseImageReference(src);
     checkDestination(dest);
     const archs = opts.arch ?? [];
@@ -109,7 +120,11 @@ export async function runMerge(
       copyChildren: opts.copyChildren,
       logger: out.mergerLogger(),
     });
-    const call = { dryRun: opts.dryRun === true, force: opts.force === true, signal: env.io.signal };
+    const call = {
+      dryRun: opts.dryRun === true,
+      force: opts.force === true,
+      signal: env.io.signal,
+    };
     const push = command === 'merge' || opts.push === true;
     const result =
       command === 'merge'

@@ -2,13 +2,13 @@
 
 export { type EntryKind, entryKind } from './entries.js';
 export { listsEqual } from './equality.js';
-export { addMissingArchitectures, getMissingArchitectures } from './mode-a.js';
-export { selectArchitectures } from './mode-b.js';
-export type { MergeOptions } from './options.js';
-export { describeMerge, type MergePlan, type PlannedEntry, type ReplacedEntry } from './plan.js';
 export {
   type DockerListConversion,
   dockerListIncompatibilities,
   type FinalizeOptions,
   finalizeList,
 } from './finalize.js';
+export { addMissingArchitectures, getMissingArchitectures } from './mode-a.js';
+export { selectArchitectures } from './mode-b.js';
+export type { MergeOptions } from './options.js';
+export { describeMerge, type MergePlan, type PlannedEntry, type ReplacedEntry } from './plan.js';

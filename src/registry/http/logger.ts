@@ -1,21 +1,16 @@
 import { redact } from '../../errors/redact.js';
+import type { Logger } from '../../logger.js';
 
 /**
- * A logger the client writes to: `console`, pino, winston and most others fit. Only string
- * messages are passed, already stripped of credentials. Every method is optional.
+ * A logger the client writes to: the library's {@link Logger} (`console`, pino, winston and
+ * most others fit). Only string messages are passed, already stripped of credentials.
  *
  * @example
  * ```ts
  * new HttpRegistryClient({ logger: console });
- * new HttpRegistryClient({ logger: pino() });
  * ```
  */
-export interface RegistryLogger {
-  debug?(message: string): void;
-  info?(message: string): void;
-  warn?(message: string): void;
-  error?(message: string): void;
-}
+export type RegistryLogger = Logger;
 
 /** Log levels of {@link RegistryLogger}. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -1,0 +1,149 @@
+import type { ManifestListMergerOptions, MergeCallOptions, MergeResult } from '../merger.js';
+import { ManifestListMerger } from '../merger.js';
+
+/** One merge of a {@link mergeMany} batch. */
+export type MergeJob =
+  | {
+      /** Mode A (`mergeManifestLists`). @default 'merge' */
+      mode?: 'merge';
+      /** Source image reference. */
+      srcImage: string;
+      /** Destination tag. */
+      destImage: string;
+    }
+  | {
+      /** Mode B (`mergeSelectedArchitectures`). */
+      mode: 'select';
+      /** Source image reference. */
+      srcImage: string;
+      /** Destination tag. */
+      destImage: string;
+      /** The eligible architectures. */
+      eligibleArchs: readonly string[];
+      /** Push the result. @default false */
+      push?: boolean;
+    };
+
+/** The outcome of one job, in the order of the jobs given. */
+export type MergeJobOutcome =
+  | { status: 'fulfilled'; index: number; job: MergeJob; result: MergeResult }
+  | { status: 'rejected'; index: number; job: MergeJob; error: unknown }
+  /** Not run because the batch stopped (`stopOnError`, or the signal aborted). */
+  | { status: 'skipped'; index: number; job: MergeJob };
+
+/** A progress event of {@link mergeMany}: a job started or settled. */
+export interface MergeProgress {
+  /** `start` when a job begins, `settled` when it has its outcome. */
+  type: 'start' | 'settled';
+  /** Jobs settled so far. */
+  done: number;
+  /** Jobs in the batch. */
+  total: number;
+  /** Index of the job this event is about. */
+  index: number;
+  /** The job this event is about. */
+  job: MergeJob;
+  /** Its outcome, on `settled`. */
+  outcome?: MergeJobOutcome;
+}
+
+/** Options of {@link mergeMany}: the merger options every job shares, plus the batch's own. */
+export interface MergeManyOptions
+  extends Omit<ManifestListMergerOptions, 'srcImage' | 'destImage'>,
+    Pick<MergeCallOptions, 'dryRun' | 'force'> {
+  /**
+   * Jobs running at once. Jobs writing one tag are serialised anyway.
+   * @default 4
+   */
+  concurrency?: number;
+  /** Aborts the jobs in flight and skips the rest. */
+  signal?: AbortSignal;
+  /** Called when a job starts and when it settles. Exceptions it throws are ignored. */
+  onProgress?: (event: MergeProgress) => void;
+  /**
+   * Stop at the first failure: jobs in flight are aborted, the rest `skipped`. By default one
+   * failure does not stop the others.
+   * @default false
+   */
+  stopOnError?: boolean;
+}
+
+/**
+ * Runs many merges (either mode) with bounded concurrency over shared clients (so an
+ * `HttpRegistryClient` fetches one token per scope for the whole batch), and resolves one
+ * outcome per job, in job order: a result, a typed error, or `skipped`. Never rejects for a
+ * job's failure.
+ *
+ * @example
+ * ```ts
+ * const outcomes = await mergeMany(
+ *   [
+ *     { srcImage: 'quay.io/acme/a:build', destImage: 'quay.io/acme/a:1.0' },
+ *     { mode: 'select', srcImage: 'quay.io/acme/b:build', destImage: 'quay.io/acme/b:1.0',
+ *       eligibleArchs: ['s390x'], push: true },
+ *   ],
+ *   { srcClient: client, destClient: client, concurrency: 8,
+ *     onProgress: (e) => console.error(`${e.done}/${e.total}`) },
+ * );
+ * const failed = outcomes.filter((o) => o.status === 'rejected');
+ * ```
+ */
+export async function mergeMany(
+  jobs: readonly MergeJob[],
+  options: MergeManyOptions = {},
+): Promise<MergeJobOutcome[]> {
+  const {
+    concurrency = 4,
+    signal,
+    onProgress,
+    stopOnError = false,
+    dryRun,
+    force,
+    ...shared
+  } = options;
+  const total = jobs.length;
+  const outcomes: MergeJobOutcome[] = jobs.map((job, index) => ({ status: 'skipped', index, job }));
+  const stop = new AbortController();
+  const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  let done = 0;
+  let next = 0;
+  const notify = (event: MergeProgress): void => {
+    try {
+      onProgress?.(event);
+    } catch {
+      // A failing progress callback must not fail the batch.
+    }
+  };
+
+  const runJob = async (job: MergeJob): Promise<MergeResult> => {
+    const merger = new ManifestListMerger({
+      ...shared,
+      srcImage: job.srcImage,
+      destImage: job.destImage,
+    });
+    const call = { signal: linked, dryRun, force };
+    return job.mode === 'select'
+      ? merger.mergeSelectedArchitectures(job.eligibleArchs, { ...call, push: job.push })
+      : merger.mergeManifestLists(call);
+  };
+
+  const worker = async (): Promise<void> => {
+    while (next < total && !linked.aborted) {
+      const index = next++;
+      const job = jobs[index] as MergeJob;
+      notify({ type: 'start', done, total, index, job });
+      let outcome: MergeJobOutcome;
+      try {
+        outcome = { status: 'fulfilled', index, job, result: await runJob(job) };
+      } catch (error) {
+        outcome = { status: 'rejected', index, job, error };
+        if (stopOnError) stop.abort(error);
+      }
+      outcomes[index] = outcome;
+      done++;
+      notify({ type: 'settled', done, total, index, job, outcome });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, total)) }, worker));
+  return outcomes;
+}
