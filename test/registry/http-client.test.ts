@@ -296,6 +296,25 @@ describe('token auth with our own issuer', () => {
     }
   });
 
+  it('logs requests, retries and pushes without any password or token', async () => {
+    const repo = uniqueRepo();
+    const list = await pushList(reg, repo, 'v1', { platforms: ['linux/amd64'] });
+    const lines: string[] = [];
+    const record = (m: string) => lines.push(m);
+    const client = clientFor(reg, {
+      logger: { debug: record, info: record, warn: record, error: record },
+    });
+    reg.issuer.failNext(1, 503);
+    await client.getManifest(`${reg.host}/${repo}:v1`);
+    await client.putManifest(`${reg.host}/${repo}:v2`, list.bytes, list.mediaType);
+    expect(lines.some((l) => /Retrying GET .*token/.test(l))).toBe(true);
+    expect(lines.some((l) => l.startsWith('Pushed '))).toBe(true);
+    const all = lines.join('\n');
+    expect(all).not.toContain(reg.password!);
+    expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/); // no JWT
+    expect(all).not.toMatch(/(Basic|Bearer) (?!\*\*\*)/);
+  });
+
   it('a token endpoint failing (500) is an AuthenticationError, never "absent"', async () => {
     const repo = uniqueRepo();
     await pushImage(reg, repo, { platform: 'linux/amd64', tag: 'v1' });
