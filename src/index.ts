@@ -19,5 +19,28 @@ export {
   type MergeProgress,
   mergeMany,
 } from './publish/merge-many.js';
+export type { DockerConfigFile } from './registry/auth/credentials/docker-config.js';
+export type {
+  CredentialProvider,
+  IdentityTokenCredentials,
+  PasswordCredentials,
+  RegistryCredentials,
+} from './registry/auth/credentials/types.js';
+export type { BlobContent, ManifestHead } from './registry/client.js';
 export { isNotFoundError, type RegistryClient, type RequestOptions } from './registry/client.js';
+export type { RequestCounts, RequestEvent, RequestKind } from './registry/http/request-event.js';
+export { HttpRegistryClient } from './registry/http-registry-client.js';
+export {
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MAX_MANIFEST_BYTES,
+  DEFAULT_TIMEOUT_MS,
+  type HttpRegistryClientOptions,
+} from './registry/http-registry-client-options.js';
 export { type InMemoryCall, InMemoryRegistryClient } from './registry/in-memory-client.js';
+export {
+  DOCKER_HUB_API_HOST,
+  DOCKER_HUB_HOST,
+  type ImageReference,
+  parseImageReference,
+} from './registry/reference.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './registry/retry/retry-policy.js';

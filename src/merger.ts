@@ -535,7 +535,11 @@ export class ManifestListMerger {
     // One failing side aborts the other at once.
     const controller = new AbortController();
     const linked = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+    // The first failure is the one to report: the other side then fails only because it
+    // was aborted.
+    let firstError: { error: unknown } | undefined;
     const fail = (error: unknown): never => {
+      firstError ??= { error };
       controller.abort(error);
       throw error;
     };
@@ -546,6 +550,7 @@ export class ManifestListMerger {
     const destPromise = this.#fetchDest(destClient, linked).catch(fail);
     // Settle both before deciding, so no request is left running behind a thrown error.
     const [srcResult, destResult] = await Promise.allSettled([srcPromise, destPromise]);
+    if (firstError) throw firstError.error;
     if (srcResult.status === 'rejected') throw srcResult.reason;
     if (destResult.status === 'rejected') throw destResult.reason;
     return [srcResult.value, destResult.value];

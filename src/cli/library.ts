@@ -4,7 +4,10 @@
 export {
   ManifestListMerger,
   type ManifestListMergerOptions,
+  type MergeJob,
+  type MergeJobOutcome,
   type MergeResult,
+  mergeMany,
 } from '../index.js';
 export { HttpRegistryClient } from '../registry/http-registry-client.js';
 export type { HttpRegistryClientOptions } from '../registry/http-registry-client-options.js';

@@ -10,7 +10,9 @@ let interrupted = false;
 const onSignal = (): void => {
   if (interrupted) process.exit(ExitCode.INTERRUPTED);
   interrupted = true;
-  process.stderr.write('\nmanifest-list-merger: interrupted; stopping (Ctrl-C again to quit now)\n');
+  process.stderr.write(
+    '\nmanifest-list-merger: interrupted; stopping (Ctrl-C again to quit now)\n',
+  );
   controller.abort(new Error('interrupted'));
 };
 process.on('SIGINT', onSignal);

@@ -39,6 +39,7 @@ export interface MergeOptions extends CommonOptions {
 /** The flags of `bulk`. */
 export interface BulkOptions extends CommonOptions {
   concurrency?: number;
+  failFast?: boolean;
 }
 
 /** Adds `--src` / `--dest` and the seed's aliases for them. */
@@ -113,5 +114,7 @@ export function addSelectOptions(cmd: Command): Command {
 
 /** Adds `bulk`'s own options. */
 export function addBulkOptions(cmd: Command): Command {
-  return cmd.option('-c, --concurrency <n>', 'merges run at once (default 4)', parsePositiveInt);
+  return cmd
+    .option('-c, --concurrency <n>', 'merges run at once (default 4)', parsePositiveInt)
+    .option('--fail-fast', 'stop at the first failing job (the rest are skipped)');
 }

@@ -91,14 +91,22 @@ Examples:
 
 /** Turns commander's `error: ...` text into our one usage line. */
 function usageLine(text: string): string {
-  const message = text.replace(/^error:\s*/i, '').trim().split('\n')[0] ?? '';
+  const message =
+    text
+      .replace(/^error:\s*/i, '')
+      .trim()
+      .split('\n')[0] ?? '';
   return formatError(new UsageError(message), false);
 }
 
 /**
  * Builds the `manifest-list-merger` program. `setExit` receives each action's exit code.
  */
-export function buildProgram(io: CliIo, secrets: string[], setExit: (code: number) => void): Command {
+export function buildProgram(
+  io: CliIo,
+  secrets: string[],
+  setExit: (code: number) => void,
+): Command {
   const program = new Command(NAME);
   program
     .description('Merge container image manifest lists and push them without losing platforms.')
@@ -139,9 +147,7 @@ export function buildProgram(io: CliIo, secrets: string[], setExit: (code: numbe
     .addHelpText('after', BULK_HELP);
   addBulkOptions(bulk);
   addCommonOptions(bulk);
-  bulk.action(async (file: string, opts: BulkOptions) =>
-    setExit(await runBulk(file, opts, env)),
-  );
+  bulk.action(async (file: string, opts: BulkOptions) => setExit(await runBulk(file, opts, env)));
 
   return program;
 }

@@ -94,5 +94,9 @@ function describe(value: unknown): unknown {
     return { name: value.name, message: redact(value.message), ...(code ? { code } : {}) };
   }
   if (value === null || typeof value !== 'object') return value;
-  return redact(String(value));
+  try {
+    return redact(JSON.stringify(value) ?? Object.prototype.toString.call(value));
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { DigestMismatchError } from '../errors/digest-mismatch-error.js';
 import { ManifestTooLargeError } from '../errors/manifest-too-large-error.js';
@@ -9,7 +10,7 @@ import type { FetchedManifest } from '../manifest/types.js';
 import { Authenticator, type Authorization, type AuthTarget } from './auth/authenticator.js';
 import { createCredentialChain } from './auth/credentials/credential-chain.js';
 import { repositoryScope } from './auth/scope.js';
-import type { ManifestHead, RegistryClient, RequestOptions } from './client.js';
+import type { BlobContent, ManifestHead, RegistryClient, RequestOptions } from './client.js';
 import { CallContext } from './http/call-context.js';
 import { writeLog } from './http/logger.js';
 import type { RequestCounts } from './http/request-event.js';
@@ -42,16 +43,22 @@ const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 /** One registry API request, before authorisation. */
 export interface RegistryRequest {
   method: 'GET' | 'HEAD' | 'PUT' | 'POST';
-  /** The path after the API root, e.g. `/v2/ns/app/manifests/1.0`. */
+  /**
+   * The path after the API root, e.g. `/v2/ns/app/manifests/1.0`, or an absolute URL (an
+   * upload location). `Authorization` goes only to the registry's own origin.
+   */
   path: string;
   /** Scope actions needed on `ref.repository`: `['pull']` or `['pull', 'push']`. */
   actions: readonly string[];
   /** More token scopes, e.g. `repository:other/repo:pull` for a cross-repository mount. */
   extraScopes?: readonly string[];
   headers?: Record<string, string>;
-  body?: Uint8Array;
-  /** Largest response body accepted. */
+  /** The body; a `Readable` is sent once (no retry, no re-authentication). */
+  body?: Uint8Array | Readable;
+  /** Largest response body accepted (error bodies only, for `stream`). */
   maxBytes: number;
+  /** Hand a 2xx body back as a stream. */
+  stream?: boolean;
 }
 
 /**
@@ -265,6 +272,196 @@ export class HttpRegistryClient implements RegistryClient {
     });
   }
 
+  /**
+   * Whether the repository of `image` holds blob `digest` (HEAD). A registry that refuses
+   * the repository after accepting the credentials (Quay's missing repository) counts as
+   * "no".
+   *
+   * @example
+   * ```ts
+   * await client.hasBlob('quay.io/ns/app', 'sha256:…'); // true
+   * ```
+   */
+  async hasBlob(image: string, digest: string, options: RequestOptions = {}): Promise<boolean> {
+    const ref = parseImageReference(image);
+    return this.withCall(options, async (ctx) => {
+      try {
+        const { response } = await this.request(
+          ref,
+          {
+            method: 'HEAD',
+            path: blobPath(ref, digest),
+            actions: ['pull'],
+            maxBytes: MAX_ERROR_BODY_BYTES,
+          },
+          ctx,
+          [404],
+        );
+        return response.status !== 404;
+      } catch (error) {
+        if (error instanceof NotFoundError) return false;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Mounts blob `digest` from the repository of `fromImage` into the repository of `image`
+   * on the same registry (`POST /v2/<repo>/blobs/uploads/?mount=…&from=…`, one token for
+   * push on the target and pull on the source). Resolves `true` when mounted (201), `false`
+   * when the registry declined (202) or the images are on different registries.
+   *
+   * @example
+   * ```ts
+   * await client.mountBlob('quay.io/ns/dest', 'sha256:…', 'quay.io/ns/src');
+   * ```
+   */
+  async mountBlob(
+    image: string,
+    digest: string,
+    fromImage: string,
+    options: RequestOptions = {},
+  ): Promise<boolean> {
+    const ref = parseImageReference(image);
+    const from = parseImageReference(fromImage);
+    if (from.apiHost !== ref.apiHost) return false;
+    return this.withCall(options, async (ctx) => {
+      const query = new URLSearchParams({ mount: digest, from: from.repository });
+      const { response } = await this.request(
+        ref,
+        {
+          method: 'POST',
+          path: `/v2/${ref.repository}/blobs/uploads/?${query}`,
+          actions: ['pull', 'push'],
+          extraScopes:
+            from.repository === ref.repository ? [] : [repositoryScope(from.repository, ['pull'])],
+          headers: { 'Content-Length': '0' },
+          maxBytes: MAX_ERROR_BODY_BYTES,
+        },
+        ctx,
+      );
+      return response.status === 201;
+    });
+  }
+
+  /**
+   * Streams blob `digest` out of the repository of `image` (following a redirect to storage
+   * without `Authorization`). The stream fails with {@link DigestMismatchError} at its end
+   * when the bytes do not hash to `digest`. The deadline covers the request, not the
+   * reading; the signal covers both.
+   *
+   * @example
+   * ```ts
+   * const { size, stream } = await client.getBlob('quay.io/ns/app', 'sha256:…');
+   * ```
+   */
+  async getBlob(image: string, digest: string, options: RequestOptions = {}): Promise<BlobContent> {
+    const ref = parseImageReference(image);
+    const ctx = new CallContext(options.signal, this.deadlineMs);
+    try {
+      ctx.throwIfAborted();
+      const { response, url } = await this.request(
+        ref,
+        {
+          method: 'GET',
+          path: blobPath(ref, digest),
+          actions: ['pull'],
+          maxBytes: MAX_ERROR_BODY_BYTES,
+          stream: true,
+        },
+        ctx,
+      );
+      ctx.releaseDeadline();
+      const source = response.stream ?? Readable.from([response.body]);
+      const checked = source.pipe(digestCheck(digest, url));
+      source.on('error', (error) =>
+        checked.destroy(ctx.signal.aborted ? ctx.abortError({ method: 'GET', url }) : error),
+      );
+      checked.on('close', () => ctx.dispose());
+      const length = Number(response.headers['content-length']);
+      return { size: Number.isFinite(length) ? length : -1, stream: checked };
+    } catch (error) {
+      ctx.dispose();
+      throw error;
+    }
+  }
+
+  /**
+   * Uploads `blob` as `digest` into the repository of `image`: `POST` an upload, then one
+   * streamed `PUT …?digest=` (monolithic; the bytes are never held whole in memory). The
+   * registry checks the digest; its answer must name the same digest. The upload itself is
+   * not retried (a stream is sent once) and not bound by the deadline; the signal applies.
+   *
+   * @example
+   * ```ts
+   * await client.putBlob('quay.io/ns/dest', digest, await other.getBlob('ghcr.io/ns/src', digest));
+   * ```
+   */
+  async putBlob(
+    image: string,
+    digest: string,
+    blob: BlobContent,
+    options: RequestOptions = {},
+  ): Promise<void> {
+    const ref = parseImageReference(image);
+    await this.withCall(options, async (ctx) => {
+      const { response: started, url: startUrl } = await this.request(
+        ref,
+        {
+          method: 'POST',
+          path: `/v2/${ref.repository}/blobs/uploads/`,
+          actions: ['pull', 'push'],
+          headers: { 'Content-Length': '0' },
+          maxBytes: MAX_ERROR_BODY_BYTES,
+        },
+        ctx,
+      );
+      const location = started.headers['location'];
+      if (!location) {
+        throw new RegistryError(
+          `POST ${startUrl} answered ${started.status} without an upload location`,
+          {
+            method: 'POST',
+            url: startUrl,
+            status: started.status,
+          },
+        );
+      }
+      const uploadUrl = new URL(location, startUrl);
+      uploadUrl.searchParams.set('digest', digest);
+      ctx.releaseDeadline();
+      const body = toReadable(blob.stream);
+      const { response, url } = await this.request(
+        ref,
+        {
+          method: 'PUT',
+          path: uploadUrl.href,
+          actions: ['pull', 'push'],
+          headers: {
+            'Content-Type': 'application/octet-stream',
+            ...(blob.size >= 0 ? { 'Content-Length': String(blob.size) } : {}),
+          },
+          body,
+          maxBytes: MAX_ERROR_BODY_BYTES,
+        },
+        ctx,
+      );
+      const answered = response.headers['docker-content-digest'];
+      if (answered !== undefined && answered !== digest) {
+        throw new DigestMismatchError(
+          `The registry stored the blob uploaded as ${digest} as ${answered}`,
+          {
+            expected: digest,
+            actual: answered,
+            source: 'push-response',
+            method: 'PUT',
+            url,
+          },
+        );
+      }
+    });
+  }
+
   /** Closes idle keep-alive connections. The client stays usable. */
   close(): void {
     this.transport.close();
@@ -292,7 +489,9 @@ export class HttpRegistryClient implements RegistryClient {
       repositoryScope(ref.repository, request.actions),
       ...(request.extraScopes ?? []),
     ];
-    const url = this.urlFor(ref, request.path);
+    const origin = this.urlFor(ref, '/');
+    const url = /^https?:\/\//i.test(request.path) ? request.path : this.urlFor(ref, request.path);
+    const ownOrigin = new URL(url).origin === new URL(origin).origin;
     const send = (authorization: Authorization) =>
       this.transport.send(
         {
@@ -300,17 +499,18 @@ export class HttpRegistryClient implements RegistryClient {
           url,
           headers: {
             ...request.headers,
-            ...(authorization.header ? { Authorization: authorization.header } : {}),
+            ...(authorization.header && ownOrigin ? { Authorization: authorization.header } : {}),
           },
           ...(request.body ? { body: request.body } : {}),
           kind: 'registry',
           maxBytes: request.maxBytes,
+          ...(request.stream ? { stream: true } : {}),
         },
         ctx,
       );
     let authorization = await this.auth.beforeRequest(target, scopes, ctx);
     let response = await send(authorization);
-    if (response.status === 401) {
+    if (response.status === 401 && !(request.body instanceof Readable)) {
       authorization = await this.auth.afterUnauthorized(
         target,
         response.headers['www-authenticate'],
@@ -426,6 +626,41 @@ export class HttpRegistryClient implements RegistryClient {
     const { hostname } = splitHostPort(lower);
     return this.insecure.has(hostname) || this.insecure.has(`[${hostname}]`);
   }
+}
+
+function blobPath(ref: ImageReference, digest: string): string {
+  return `/v2/${ref.repository}/blobs/${digest}`;
+}
+
+/** A pass-through that hashes what flows and fails at the end if it is not `digest`. */
+function digestCheck(digest: string, url: string): Transform {
+  const algorithm = digest.startsWith('sha512:') ? 'sha512' : 'sha256';
+  const hash = createHash(algorithm);
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      const actual = `${algorithm}:${hash.digest('hex')}`;
+      if (actual === digest) callback();
+      else {
+        callback(
+          new DigestMismatchError(`The blob fetched as ${digest} has digest ${actual}`, {
+            expected: digest,
+            actual,
+            source: 'reference',
+            method: 'GET',
+            url,
+          }),
+        );
+      }
+    },
+  });
+}
+
+function toReadable(stream: AsyncIterable<Uint8Array>): Readable {
+  return stream instanceof Readable ? stream : Readable.from(stream, { objectMode: false });
 }
 
 function manifestPath(ref: ImageReference): string {

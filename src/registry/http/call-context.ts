@@ -79,6 +79,14 @@ export class CallContext {
     });
   }
 
+  /**
+   * Stops the deadline (the caller's signal still applies): for streamed transfers, whose
+   * length the deadline cannot know. The per-attempt idle timeout still guards them.
+   */
+  releaseDeadline(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+
   /** Stops the deadline timer and the listener on the caller's signal. */
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);

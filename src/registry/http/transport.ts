@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
 import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import * as axiosRetryModule from 'axios-retry';
@@ -33,10 +34,16 @@ export interface TransportRequest {
   method: 'GET' | 'HEAD' | 'PUT' | 'POST';
   url: string;
   headers?: Record<string, string>;
-  body?: Uint8Array | string;
+  /**
+   * The request body. A `Readable` is streamed once: such a request is never retried and
+   * does not follow a redirect that would need the body again.
+   */
+  body?: Uint8Array | string | Readable;
   kind: RequestKind;
-  /** Largest body accepted; a longer one is aborted while reading. */
+  /** Largest body accepted; a longer one is aborted while reading (not applied to `stream`). */
   maxBytes: number;
+  /** Hand a 2xx body back as a stream (`TransportResponse.stream`) instead of bytes. */
+  stream?: boolean;
 }
 
 /** A response as the transport hands it back: any status, the body as bytes. */
@@ -45,6 +52,8 @@ export interface TransportResponse {
   /** Header names lower-case; repeated headers joined with `, `. */
   headers: Record<string, string>;
   body: Buffer;
+  /** The body, for a 2xx answer to a `stream: true` request (then `body` is empty). */
+  stream?: Readable;
   /** The URL that answered (after redirects). */
   url: string;
 }
@@ -126,6 +135,8 @@ export class Transport {
       retryCondition: (error) => isRetryableFailure(error),
       retryDelay: (retryCount, error) => computeRetryDelay(retryCount, policy, retryAfterOf(error)),
       onRetry: (retryCount, error, config) => {
+        const data = error.response?.data as unknown;
+        if (data instanceof Readable) data.destroy(); // a streamed error body we will not read
         const what = error.response
           ? `status ${error.response.status}`
           : (error.code ?? error.message);
@@ -150,6 +161,12 @@ export class Transport {
       const response = await this.once({ ...request, url, method, body, headers }, ctx);
       const location = response.headers['location'];
       if (!REDIRECTS.has(response.status) || location === undefined) return response;
+      if (body instanceof Readable && response.status !== 303) {
+        throw new RegistryError(
+          `${method} ${request.url} was redirected (${response.status}) but its streamed body cannot be sent again`,
+          { method, url: request.url, status: response.status },
+        );
+      }
       if (hop >= maxRedirects) {
         throw new RegistryError(
           `Too many redirects (more than ${maxRedirects}) for ${method} ${request.url}`,
@@ -192,9 +209,10 @@ export class Transport {
   private async once(request: TransportRequest, ctx: CallContext): Promise<TransportResponse> {
     const details = { method: request.method, url: request.url };
     ctx.throwIfAborted(details);
+    const streamedBody = request.body instanceof Readable;
     const data =
-      request.body === undefined
-        ? undefined
+      request.body === undefined || request.body instanceof Readable
+        ? request.body
         : typeof request.body === 'string'
           ? Buffer.from(request.body, 'utf8')
           : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
@@ -204,8 +222,11 @@ export class Transport {
       headers: request.headers,
       data,
       signal: ctx.signal,
-      maxContentLength: request.maxBytes,
+      responseType: request.stream ? ('stream' as const) : ('arraybuffer' as const),
+      maxContentLength: request.stream ? -1 : request.maxBytes,
       [KIND]: request.kind,
+      // A stream can be sent only once.
+      ...(streamedBody ? { 'axios-retry': { retries: 0 } } : {}),
     };
     let response: AxiosResponse<ArrayBuffer>;
     try {
@@ -218,12 +239,22 @@ export class Transport {
         throw this.mapFailure(axiosError, request, ctx);
       }
     }
-    return {
-      status: response.status,
-      headers: plainHeaders(response.headers),
-      body: toBuffer(response.data),
-      url: request.url,
-    };
+    const headers = plainHeaders(response.headers);
+    if (request.stream) {
+      const stream = response.data as unknown as Readable;
+      if (response.status >= 200 && response.status < 300) {
+        return {
+          status: response.status,
+          headers,
+          body: Buffer.alloc(0),
+          stream,
+          url: request.url,
+        };
+      }
+      const body = await readCapped(stream, request.maxBytes).catch(() => Buffer.alloc(0));
+      return { status: response.status, headers, body, url: request.url };
+    }
+    return { status: response.status, headers, body: toBuffer(response.data), url: request.url };
   }
 
   private mapFailure(error: AxiosError, request: TransportRequest, ctx: CallContext): Error {
@@ -269,6 +300,23 @@ function plainHeaders(headers: unknown): Record<string, string> {
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   return out;
+}
+
+/** Reads at most `limit` bytes of `stream`, then destroys it. */
+async function readCapped(stream: Readable, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of stream) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      chunks.push(buffer.subarray(0, Math.max(0, limit - total)));
+      total += buffer.byteLength;
+      if (total >= limit) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks);
 }
 
 function toBuffer(data: unknown): Buffer {

@@ -1,0 +1,168 @@
+import { readFile } from 'node:fs/promises';
+import { type BulkJob, parseBulkFile } from './bulk-file.js';
+import { createClients } from './clients.js';
+import { errorCode, errorMessage } from './errors.js';
+import { ExitCode } from './exit-codes.js';
+import { outcomeOf, type ResultView, type RunContext, resultJson, shortDigest } from './format.js';
+import { readAll } from './io.js';
+import { type MergeJob, type MergeJobOutcome, mergeMany, parseImageReference } from './library.js';
+import type { BulkOptions } from './options.js';
+import { Output } from './output.js';
+import { ProgressBar } from './progress.js';
+import { type CommandEnv, checkDestination, credentialsFor } from './run-merge.js';
+import { UsageError } from './usage-error.js';
+
+function contextOf(job: BulkJob, dryRun: boolean): RunContext {
+  return {
+    command: job.archs ? 'select' : 'merge',
+    source: job.src,
+    destination: job.dest,
+    push: job.archs ? job.push === true : true,
+    dryRun,
+  };
+}
+
+/** Runs `bulk FILE`: every job through the library's `mergeMany`. Returns the exit code. */
+export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv): Promise<number> {
+  const out = new Output(env.io, opts);
+  let close: (() => void) | undefined;
+  const bar = out.progressEnabled ? new ProgressBar(env.io.stderr) : undefined;
+  try {
+    if (file === '-' && (opts.srcPasswordStdin || opts.destPasswordStdin)) {
+      throw new UsageError(
+        "'bulk -' reads jobs from stdin, so passwords cannot come from stdin too; use MLM_SRC_PASSWORD/MLM_DEST_PASSWORD",
+      );
+    }
+    let text: string;
+    try {
+      text = file === '-' ? await readAll(env.io.stdin) : await readFile(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read '${file}': ${(error as Error).message}`);
+    }
+    const jobs = parseBulkFile(text, file === '-' ? 'stdin' : file);
+    jobs.forEach((job, i) => {
+      try {
+        parseImageReference(job.src);
+        checkDestination(job.dest);
+      } catch (error) {
+        throw new UsageError(`job ${i + 1} (${job.src} -> ${job.dest}): ${errorMessage(error)}`);
+      }
+    });
+
+    const creds = await credentialsFor(opts, env, out);
+    const clients = createClients(creds, {
+      insecure: opts.insecure ?? [],
+      timeoutMs: opts.timeout,
+      dockerConfig: opts.dockerConfig,
+      logger: out.clientLogger(),
+      env: env.io.env,
+    });
+    close = () => {
+      clients.src.close();
+      if (clients.dest !== clients.src) clients.dest.close();
+    };
+    const dryRun = opts.dryRun === true;
+    const libraryJobs: MergeJob[] = jobs.map((job) =>
+      job.archs
+        ? {
+            mode: 'select',
+            srcImage: job.src,
+            destImage: job.dest,
+            eligibleArchs: job.archs,
+            push: job.push === true,
+          }
+        : { srcImage: job.src, destImage: job.dest },
+    );
+    const verboseLogger = opts.verbose ? out.mergerLogger() : undefined;
+    const outcomes = await mergeMany(libraryJobs, {
+      srcClient: clients.src,
+      destClient: clients.dest,
+      match: opts.match,
+      copyChildren: opts.copyChildren,
+      dryRun,
+      force: opts.force === true,
+      concurrency: opts.concurrency ?? 4,
+      stopOnError: opts.failFast === true,
+      signal: env.io.signal,
+      ...(verboseLogger ? { logger: verboseLogger } : {}),
+      onProgress: (event) => {
+        if (event.type === 'settled' && event.outcome) {
+          bar?.done();
+          out.summary(lineFor(event.outcome, jobs, dryRun, out));
+        }
+        const job = jobs[event.index];
+        bar?.update(event.done, event.total, job ? `${job.src} -> ${job.dest}` : '');
+      },
+    });
+    bar?.done();
+
+    const counts = {
+      pushed: 0,
+      unchanged: 0,
+      'dry-run': 0,
+      'not-pushed': 0,
+      failed: 0,
+      skipped: 0,
+    };
+    for (const o of outcomes) {
+      if (o.status === 'fulfilled') {
+        counts[outcomeOf(o.result, contextOf(jobs[o.index] as BulkJob, dryRun))]++;
+      } else if (o.status === 'rejected') counts.failed++;
+      else counts.skipped++;
+    }
+    const parts = Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${n} ${k}`);
+    out.summary(`${jobs.length} job(s): ${parts.join(', ')}\n`);
+    out.quietLine(`${jobs.length - counts.failed - counts.skipped}/${jobs.length} ok`);
+    out.json({
+      command: 'bulk',
+      total: jobs.length,
+      succeeded: jobs.length - counts.failed - counts.skipped,
+      failed: counts.failed,
+      skipped: counts.skipped,
+      jobs: outcomes.map((o) => jobJson(o, jobs, dryRun)),
+    });
+    return counts.failed > 0 || counts.skipped > 0 ? ExitCode.FAILED : ExitCode.OK;
+  } catch (error) {
+    bar?.done();
+    return out.error(error);
+  } finally {
+    close?.();
+  }
+}
+
+function lineFor(o: MergeJobOutcome, jobs: BulkJob[], dryRun: boolean, out: Output): string {
+  const job = jobs[o.index] as BulkJob;
+  const name = `${job.src} -> ${job.dest}`;
+  const s = out.style;
+  if (o.status === 'fulfilled') {
+    const what = outcomeOf(o.result, contextOf(job, dryRun));
+    return `${s.green('ok')}       ${name}  ${what} ${shortDigest(o.result.digest)}\n`;
+  }
+  if (o.status === 'rejected') {
+    const code = errorCode(o.error);
+    return `${s.red('FAILED')}   ${name}  ${errorMessage(o.error)}${code ? ` [${code}]` : ''}\n`;
+  }
+  return `${s.yellow('skipped')}  ${name}\n`;
+}
+
+function jobJson(o: MergeJobOutcome, jobs: BulkJob[], dryRun: boolean): Record<string, unknown> {
+  const job = jobs[o.index] as BulkJob;
+  const base = { index: o.index, src: job.src, dest: job.dest, status: o.status };
+  if (o.status === 'fulfilled') {
+    const { command, source, destination, ...rest } = resultJson(
+      o.result as unknown as ResultView,
+      contextOf(job, dryRun),
+      { unchanged: o.result.unchanged, childrenToCopy: o.result.childrenToCopy },
+    );
+    return { ...base, mode: command, ...rest };
+  }
+  if (o.status === 'rejected') {
+    return {
+      ...base,
+      error: { code: errorCode(o.error) ?? 'ERROR', message: errorMessage(o.error) },
+    };
+  }
+  return base;
+}
