@@ -8,7 +8,8 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     sourcemap: true,
-    clean: true,
+    // Keep the CLI while the library's build cleans dist/: tests may be running it.
+    clean: ['!cli.js', '!cli.js.map'],
     splitting: false,
     treeshake: true,
   },

@@ -411,7 +411,7 @@ async function main() {
 
   step('Mode B with --push into another repository (its children are copied first)');
   const mirror = `${reg.host}/demo/mirror:arm64`;
-  await cli(['select', '--src', src, '--dest', mirror, '--arch', 'arm64', '--push', '--quiet'], env);
+  await cli(['select', '--src', src, '--dest', mirror, '--arch', 'arm64', '--push'], env);
   await table(reg, 'demo/mirror', 'arm64', `After select --push: ${mirror}`);
 
   say(`\n${bold('Done.')} Stopping the registry.`);

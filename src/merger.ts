@@ -202,10 +202,6 @@ function namesBySide(src: ManifestList, list: ManifestList): { added: string[]; 
   return { added, kept };
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(b);
-}
-
 function rehost(image: string, host: string | undefined): string {
   if (host === undefined) return image;
   const ref = parseImageReference(image);

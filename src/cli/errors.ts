@@ -15,6 +15,7 @@ const HINTS: Record<string, string> = {
   INVALID_MANIFEST_LIST: 'both references must name a manifest list or an image index',
   TIMEOUT: 'the registry did not answer in time; check the network or raise --timeout',
   ABORTED: 'interrupted',
+  NETWORK_ERROR: 'check that the registry is reachable (host, port, proxy); --insecure HOST for plain HTTP',
   DIGEST_MISMATCH: 'the registry (or a proxy) returned other bytes than it named; try again',
   MANIFEST_TOO_LARGE: 'the manifest is larger than registries accept',
   INCOMPATIBLE_MEDIA_TYPE: 'the list needs an OCI image index for these fields',
@@ -46,11 +47,17 @@ export function errorMessage(error: unknown): string {
  * The error line the CLI prints on stderr: `manifest-list-merger: error: WHAT (CODE); HINT`.
  * One line; the stack only when `verbose`.
  */
-export function formatError(error: unknown, verbose: boolean): string {
+export function formatError(error: unknown, verbose: boolean, command?: string): string {
   const code = errorCode(error);
-  const hint = code === undefined ? undefined : HINTS[code];
+  const hint =
+    code === 'USAGE' && command !== undefined
+      ? `see 'manifest-list-merger ${command} --help'`
+      : code === undefined
+        ? undefined
+        : HINTS[code];
   const tag = code !== undefined && code !== 'USAGE' ? ` [${code}]` : '';
-  let text = `manifest-list-merger: error: ${errorMessage(error)}${tag}${hint ? `; ${hint}` : ''}\n`;
+  const message = errorMessage(error).replace(/\.$/, '');
+  let text = `manifest-list-merger: error: ${message}${tag}${hint ? `; ${hint}` : ''}\n`;
   if (verbose && error instanceof Error && error.stack) {
     text += `${error.stack}\n`;
     let cause = (error as { cause?: unknown }).cause;

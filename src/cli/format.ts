@@ -17,6 +17,12 @@ export interface ResultView {
   unchanged?: boolean | undefined;
   bytes: Uint8Array;
   manifestList: unknown;
+  /** Manifests the destination repository lacks (copied, or to be copied by a push). */
+  childrenToCopy?: readonly string[] | undefined;
+  /** What the children copy did, when it copied anything. */
+  copy?:
+    | { manifests: readonly string[]; mountedBlobs: number; uploadedBlobs: number; presentBlobs: number }
+    | undefined;
   plan: {
     added: readonly PlanEntryView[];
     replaced: readonly PlanEntryView[];
@@ -118,6 +124,16 @@ export function formatSummary(result: ResultView, ctx: RunContext, style: Style)
     .join(', ');
   lines.push(`  platforms: ${counts}`);
   const outcome = outcomeOf(result, ctx);
+  const copy = result.copy;
+  if (copy && copy.manifests.length > 0) {
+    lines.push(
+      `  copied ${copy.manifests.length} manifest(s) into the destination repository (blobs: ${copy.mountedBlobs} mounted, ${copy.uploadedBlobs} uploaded, ${copy.presentBlobs} already there)`,
+    );
+  } else if (!result.pushed && (result.childrenToCopy?.length ?? 0) > 0) {
+    lines.push(
+      `  a push would first copy ${result.childrenToCopy?.length} manifest(s) the destination repository lacks`,
+    );
+  }
   const what = `${result.digest} (${result.mediaType})`;
   switch (outcome) {
     case 'pushed':

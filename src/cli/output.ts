@@ -18,6 +18,8 @@ export interface OutputFlags {
   verbose?: boolean | undefined;
   /** The summary goes to stderr because stdout carries the list (`--output -`). */
   summaryToStderr?: boolean | undefined;
+  /** The command, for the usage hint. */
+  command?: string | undefined;
 }
 
 /** Writes a command's results, warnings and errors to the right stream. */
@@ -73,7 +75,7 @@ export class Output {
 
   /** Reports `error` (one line; stack with `--verbose`; JSON too under `--json`); its exit code. */
   error(error: unknown): number {
-    this.io.stderr.write(formatError(error, this.flags.verbose === true));
+    this.io.stderr.write(formatError(error, this.flags.verbose === true, this.flags.command));
     this.json(errorJson(error));
     return exitCodeFor(error);
   }

@@ -116,7 +116,7 @@ export function buildProgram(
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(usageLine(s)),
+      outputError: (s, write) => write(usageLine(s, command)),
     })
     .showSuggestionAfterError(true)
     .addHelpText('after', MAIN_HELP);
@@ -176,11 +176,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (m?.[1] && m[1].length >= 4) secrets.push(m[1]);
   });
   let exitCode: number = ExitCode.OK;
-  const program = buildProgram(safeIo, secrets, (code) => {
-    exitCode = code;
-  });
-  if (argv.length === 0) {
+  const first = argv[0];
+  const command = first !== undefined && COMMANDS.includes(first) ? first : first?.startsWith('-') ? 'merge' : undefined;
+  const program = buildProgram(
+    safeIo,
+    secrets,
+    (code) => {
+      exitCode = code;
+    },
+    command,
+  );
+  if (first === undefined) {
     safeIo.stderr.write(program.helpInformation());
+    return ExitCode.USAGE;
+  }
+  if (!first.startsWith('-') && !COMMANDS.includes(first)) {
+    safeIo.stderr.write(
+      formatError(new UsageError(`unknown command '${first}' (commands: merge, select, bulk)`), false),
+    );
     return ExitCode.USAGE;
   }
   try {

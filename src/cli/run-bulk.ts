@@ -24,7 +24,7 @@ function contextOf(job: BulkJob, dryRun: boolean): RunContext {
 
 /** Runs `bulk FILE`: every job through the library's `mergeMany`. Returns the exit code. */
 export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv): Promise<number> {
-  const out = new Output(env.io, opts);
+  const out = new Output(env.io, { ...opts, command: 'bulk' });
   let close: (() => void) | undefined;
   const bar = out.progressEnabled ? new ProgressBar(env.io.stderr) : undefined;
   try {

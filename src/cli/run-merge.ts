@@ -83,7 +83,7 @@ export async function runMerge(
   env: CommandEnv,
 ): Promise<number> {
   const toStdout = opts.output === '-';
-  const out = new Output(env.io, { ...opts, summaryToStderr: toStdout });
+  const out = new Output(env.io, { ...opts, summaryToStderr: toStdout, command });
   let close: (() => void) | undefined;
   try {
     const src = aliased(opts.src, opts.sourceRef, '--src', '--source-ref');

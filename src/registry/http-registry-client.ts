@@ -80,18 +80,22 @@ export interface RegistryRequest {
  * ```
  */
 export class HttpRegistryClient implements RegistryClient {
-  private readonly transport: Transport;
-  private readonly auth: Authenticator;
-  private readonly insecure: ReadonlySet<string>;
-  private readonly maxManifestBytes: number;
-  private readonly deadlineMs: number | undefined;
+  // True private fields: `util.inspect` and `JSON.stringify` never see them (nor the
+  // credentials the authenticator's credential chain holds).
+  readonly #transport: Transport;
+  readonly #auth: Authenticator;
+  readonly #insecure: ReadonlySet<string>;
+  readonly #maxManifestBytes: number;
+  readonly #deadlineMs: number | undefined;
+  readonly #logger: HttpRegistryClientOptions['logger'];
 
-  constructor(private readonly options: HttpRegistryClientOptions = {}) {
-    this.insecure = new Set((options.insecure ?? []).map((h) => h.toLowerCase()));
-    this.maxManifestBytes = positive(options.maxManifestBytes, DEFAULT_MAX_MANIFEST_BYTES);
+  constructor(options: HttpRegistryClientOptions = {}) {
+    this.#logger = options.logger;
+    this.#insecure = new Set((options.insecure ?? []).map((h) => h.toLowerCase()));
+    this.#maxManifestBytes = positive(options.maxManifestBytes, DEFAULT_MAX_MANIFEST_BYTES);
     const deadline = options.deadline ?? DEFAULT_DEADLINE_MS;
-    this.deadlineMs = deadline > 0 && Number.isFinite(deadline) ? deadline : undefined;
-    this.transport = new Transport({
+    this.#deadlineMs = deadline > 0 && Number.isFinite(deadline) ? deadline : undefined;
+    this.#transport = new Transport({
       timeoutMs: positive(options.timeout, DEFAULT_TIMEOUT_MS),
       retry: resolveRetryPolicy(options.retry),
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
@@ -99,8 +103,8 @@ export class HttpRegistryClient implements RegistryClient {
       logger: options.logger,
       onRequest: options.onRequest,
     });
-    this.auth = new Authenticator({
-      transport: this.transport,
+    this.#auth = new Authenticator({
+      transport: this.#transport,
       credentials: createCredentialChain({
         username: options.username,
         password: options.password,
@@ -116,7 +120,7 @@ export class HttpRegistryClient implements RegistryClient {
 
   /** How many requests this client has sent so far, by kind (retries and redirects included). */
   get requestCounts(): Readonly<RequestCounts> {
-    return { ...this.transport.counts };
+    return { ...this.#transport.counts };
   }
 
   /**
@@ -143,7 +147,7 @@ export class HttpRegistryClient implements RegistryClient {
           path,
           actions: ['pull'],
           headers: { Accept: ACCEPT_MANIFESTS },
-          maxBytes: this.maxManifestBytes,
+          maxBytes: this.#maxManifestBytes,
         },
         ctx,
       );
@@ -225,10 +229,10 @@ export class HttpRegistryClient implements RegistryClient {
     const ref = parseImageReference(image);
     const digest = digestOf(bytes, ref.digest);
     const url = this.urlFor(ref, manifestPath(ref));
-    if (bytes.byteLength > this.maxManifestBytes) {
+    if (bytes.byteLength > this.#maxManifestBytes) {
       throw new ManifestTooLargeError(
-        `The manifest for ${ref} is ${bytes.byteLength} bytes, more than the limit of ${this.maxManifestBytes}`,
-        this.maxManifestBytes,
+        `The manifest for ${ref} is ${bytes.byteLength} bytes, more than the limit of ${this.#maxManifestBytes}`,
+        this.#maxManifestBytes,
         { method: 'PUT', url },
       );
     }
@@ -267,7 +271,7 @@ export class HttpRegistryClient implements RegistryClient {
           },
         );
       }
-      writeLog(this.options.logger, 'info', `Pushed ${mediaType} ${digest} to ${ref}`);
+      writeLog(this.#logger, 'info', `Pushed ${mediaType} ${digest} to ${ref}`);
       return digest;
     });
   }
@@ -357,7 +361,7 @@ export class HttpRegistryClient implements RegistryClient {
    */
   async getBlob(image: string, digest: string, options: RequestOptions = {}): Promise<BlobContent> {
     const ref = parseImageReference(image);
-    const ctx = new CallContext(options.signal, this.deadlineMs);
+    const ctx = new CallContext(options.signal, this.#deadlineMs);
     try {
       ctx.throwIfAborted();
       const { response, url } = await this.request(
@@ -462,14 +466,24 @@ export class HttpRegistryClient implements RegistryClient {
     });
   }
 
+  /** A credential-free description for logs. */
+  toJSON(): Record<string, unknown> {
+    return { name: 'HttpRegistryClient', requestCounts: this.requestCounts };
+  }
+
+  /** `util.inspect` shows only {@link toJSON}. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `HttpRegistryClient ${JSON.stringify(this.toJSON())}`;
+  }
+
   /** Closes idle keep-alive connections. The client stays usable. */
   close(): void {
-    this.transport.close();
+    this.#transport.close();
   }
 
   /** Forgets cached tokens and challenges (the next request authenticates afresh). */
   clearAuthCache(): void {
-    this.auth.reset();
+    this.#auth.reset();
   }
 
   /**
@@ -493,7 +507,7 @@ export class HttpRegistryClient implements RegistryClient {
     const url = /^https?:\/\//i.test(request.path) ? request.path : this.urlFor(ref, request.path);
     const ownOrigin = new URL(url).origin === new URL(origin).origin;
     const send = (authorization: Authorization) =>
-      this.transport.send(
+      this.#transport.send(
         {
           method: request.method,
           url,
@@ -508,10 +522,10 @@ export class HttpRegistryClient implements RegistryClient {
         },
         ctx,
       );
-    let authorization = await this.auth.beforeRequest(target, scopes, ctx);
+    let authorization = await this.#auth.beforeRequest(target, scopes, ctx);
     let response = await send(authorization);
     if (response.status === 401 && !(request.body instanceof Readable)) {
-      authorization = await this.auth.afterUnauthorized(
+      authorization = await this.#auth.afterUnauthorized(
         target,
         response.headers['www-authenticate'],
         scopes,
@@ -604,7 +618,7 @@ export class HttpRegistryClient implements RegistryClient {
     options: RequestOptions,
     work: (ctx: CallContext) => Promise<T>,
   ): Promise<T> {
-    const ctx = new CallContext(options.signal, this.deadlineMs);
+    const ctx = new CallContext(options.signal, this.#deadlineMs);
     try {
       ctx.throwIfAborted();
       return await work(ctx);
@@ -622,9 +636,9 @@ export class HttpRegistryClient implements RegistryClient {
   private isPlainHttp(host: string): boolean {
     if (isLoopbackHost(host)) return true;
     const lower = host.toLowerCase();
-    if (this.insecure.has(lower)) return true;
+    if (this.#insecure.has(lower)) return true;
     const { hostname } = splitHostPort(lower);
-    return this.insecure.has(hostname) || this.insecure.has(`[${hostname}]`);
+    return this.#insecure.has(hostname) || this.#insecure.has(`[${hostname}]`);
   }
 }
 

@@ -55,11 +55,16 @@ async function main(lib) {
 
 beforeAll(() => {
   workDir = mkdtempSync(join(tmpdir(), 'mlm-package-'));
-  const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', workDir], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  // dist/ was built by the global setup; packing must not rebuild it under other tests.
+  const out = execFileSync(
+    'npm',
+    ['pack', '--silent', '--ignore-scripts', '--pack-destination', workDir],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   tarball = join(workDir, out.trim().split('\n').pop() ?? '');
   const consumer = join(workDir, 'consumer');
   execFileSync('mkdir', ['-p', consumer]);

@@ -163,6 +163,7 @@ describe('blobs through the fault proxy', () => {
 
   it('fails the stream with DigestMismatchError when the bytes are not the digest', async () => {
     const c = client();
+    expect(await c.hasBlob(`${proxy.host}/${repo}`, digest)).toBe(true); // learn the challenge
     proxy.addFault({
       method: 'GET',
       path: /\/blobs\//,

@@ -376,6 +376,16 @@ describe('wrong credentials', () => {
     });
   }
 
+  it('a client itself shows no credentials in util.inspect or JSON', async () => {
+    const secret = `pw-${Math.random().toString(36).slice(2)}`;
+    const client = new HttpRegistryClient({ username: 'alice', password: secret, ...fast });
+    await client.getManifest(`${regs.basic.host}/${uniqueRepo()}:v1`).catch(() => undefined);
+    const shown = `${inspect(client, { depth: 20, showHidden: true })}${JSON.stringify(client)}`;
+    expect(shown).toContain('HttpRegistryClient');
+    expect(shown).not.toContain(secret);
+    expect(shown).not.toContain(Buffer.from(`alice:${secret}`).toString('base64'));
+  });
+
   it('basic registry without credentials → AuthenticationError credentials-required', async () => {
     const client = new HttpRegistryClient(fast);
     const error = await client

@@ -1,0 +1,105 @@
+// The built command, `node dist/cli.js`, as a release script runs it: a real merge against a
+// real registry, basic auth with the password on stdin, help, version and a usage error.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { getManifest, pushList } from '../support/images.js';
+import { uniqueRepo } from '../support/registry.js';
+import { CLI_JS, ensureCliBuilt, lines, ROOT, runSpawned } from './helpers.js';
+
+const regs = inject('registries');
+
+function platformsOf(bytes: Buffer): string[] {
+  const list = JSON.parse(bytes.toString('utf8')) as {
+    manifests: { platform?: { os: string; architecture: string } }[];
+  };
+  return list.manifests.map((m) => `${m.platform?.os}/${m.platform?.architecture}`);
+}
+
+beforeAll(async () => {
+  await ensureCliBuilt();
+}, 120_000);
+
+describe('node dist/cli.js', () => {
+  it('is the package bin, with a shebang', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    expect(pkg.bin['manifest-list-merger']).toBe('./dist/cli.js');
+    expect(readFileSync(CLI_JS, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('merges on a real registry (anonymous) and reports the digest the tag resolves to', async () => {
+    const reg = regs.anonymous;
+    const repo = uniqueRepo('cli');
+    await pushList(reg, repo, 'dest', { platforms: ['linux/amd64', 'linux/s390x'] });
+    await pushList(reg, repo, 'src', { platforms: ['linux/amd64', 'linux/arm64'] });
+    const run = await runSpawned([
+      'merge',
+      '--src',
+      `${reg.host}/${repo}:src`,
+      '--dest',
+      `${reg.host}/${repo}:dest`,
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as { digest: string; pushed: boolean };
+    expect(json.pushed).toBe(true);
+    const after = await getManifest(reg, repo, 'dest');
+    expect(after.digest).toBe(json.digest);
+    expect(platformsOf(after.bytes)).toEqual(['linux/amd64', 'linux/arm64', 'linux/s390x']);
+  });
+
+  it('authenticates with the password on stdin (basic auth), never echoing it', async () => {
+    const reg = regs.basic;
+    const repo = uniqueRepo('cli');
+    await pushList(reg, repo, 'dest', { platforms: ['linux/ppc64le'] });
+    await pushList(reg, repo, 'src', { platforms: ['linux/amd64'] });
+    const run = await runSpawned(
+      [
+        'merge',
+        '--src',
+        `${reg.host}/${repo}:src`,
+        '--dest',
+        `${reg.host}/${repo}:dest`,
+        '--src-username',
+        reg.username as string,
+        '--src-password-stdin',
+        '--dest-username',
+        reg.username as string,
+        '--dest-password-stdin',
+      ],
+      { stdin: `${reg.password}\n` },
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Pushed sha256:[0-9a-f]{64}/);
+    expect(run.stdout + run.stderr).not.toContain(reg.password as string);
+    const after = await getManifest(reg, repo, 'dest');
+    expect(platformsOf(after.bytes)).toEqual(['linux/amd64', 'linux/ppc64le']);
+  });
+
+  it('--help lists examples; --version prints the version', async () => {
+    const help = await runSpawned(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Examples:');
+    expect(help.stdout).toContain('manifest-list-merger merge --src');
+    expect(help.stdout).toContain('Exit codes:');
+    const mergeHelp = await runSpawned(['merge', '--help']);
+    expect(mergeHelp.code).toBe(0);
+    expect(mergeHelp.stdout).toContain('Examples:');
+    expect(mergeHelp.stdout).toContain('--dry-run');
+    const version = await runSpawned(['--version']);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('a usage error exits 2 with one line on stderr', async () => {
+    const run = await runSpawned(['merge', '--dest', 'localhost:5000/a:b']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain('--src');
+  });
+});
