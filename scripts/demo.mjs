@@ -92,7 +92,10 @@ function ensureRegistryBinary() {
   }
   say('Installing docker-registry with apt-get (running as root)...');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'docker-registry']]) {
+  for (const args of [
+    ['update'],
+    ['install', '-y', '--no-install-recommends', 'docker-registry'],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (r.status !== 0) {
       process.stderr.write(`apt-get ${args.join(' ')} failed. ${INSTALL_HINT}\n`);
@@ -196,7 +199,13 @@ function tarOf(name, content) {
   put('0000000\0', 108, 8);
   put('0000000\0', 116, 8);
   put(`${data.length.toString(8).padStart(11, '0')}\0`, 124, 12);
-  put(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, '0')}\0`, 136, 12);
+  put(
+    `${Math.floor(Date.now() / 1000)
+      .toString(8)
+      .padStart(11, '0')}\0`,
+    136,
+    12,
+  );
   put('        ', 148, 8);
   put('0', 156, 1);
   put('ustar\0', 257, 6);
@@ -235,14 +244,18 @@ async function putManifest(reg, repo, ref, manifest) {
     body: bytes,
   });
   const text = await res.text();
-  if (res.status !== 201) throw new Error(`manifest PUT ${repo}:${ref}: HTTP ${res.status} ${text}`);
+  if (res.status !== 201)
+    throw new Error(`manifest PUT ${repo}:${ref}: HTTP ${res.status} ${text}`);
   return { mediaType: manifest.mediaType, digest: sha256(bytes), size: bytes.length };
 }
 
 /** One image: a real gzipped layer with one file, a config naming its diff_id, a manifest. */
 async function pushImage(reg, repo, platform, format, label) {
   const [os, architecture, variant] = platform.split('/');
-  const tar = tarOf('hello.txt', `hello from ${label} ${platform} ${randomBytes(4).toString('hex')}\n`);
+  const tar = tarOf(
+    'hello.txt',
+    `hello from ${label} ${platform} ${randomBytes(4).toString('hex')}\n`,
+  );
   const layer = gzipSync(tar);
   const config = Buffer.from(
     JSON.stringify({
@@ -271,7 +284,12 @@ async function pushImage(reg, repo, platform, format, label) {
       },
     ],
   };
-  const desc = await putManifest(reg, repo, sha256(Buffer.from(JSON.stringify(manifest, null, 2))), manifest);
+  const desc = await putManifest(
+    reg,
+    repo,
+    sha256(Buffer.from(JSON.stringify(manifest, null, 2))),
+    manifest,
+  );
   return { ...desc, platform: { os, architecture, ...(variant ? { variant } : {}) } };
 }
 
@@ -316,7 +334,8 @@ async function pushList(reg, repo, tag, platforms, { attestations, label }) {
   const images = [];
   for (const p of platforms) images.push(await pushImage(reg, repo, p, format, label));
   const entries = [...images];
-  if (attestations) for (const image of images) entries.push(await pushAttestation(reg, repo, image));
+  if (attestations)
+    for (const image of images) entries.push(await pushAttestation(reg, repo, image));
   return putManifest(reg, repo, tag, {
     schemaVersion: 2,
     mediaType: attestations ? MT.ociIndex : MT.dockerList,
@@ -326,7 +345,9 @@ async function pushList(reg, repo, tag, platforms, { attestations, label }) {
 
 // ---------------------------------------------------------------- tables
 async function getList(reg, repo, tag) {
-  const res = await fetch(`${reg.url}/v2/${repo}/manifests/${tag}`, { headers: { accept: ACCEPT } });
+  const res = await fetch(`${reg.url}/v2/${repo}/manifests/${tag}`, {
+    headers: { accept: ACCEPT },
+  });
   if (res.status === 404) return undefined;
   const bytes = Buffer.from(await res.arrayBuffer());
   if (!res.ok) throw new Error(`GET ${repo}:${tag}: HTTP ${res.status}`);
@@ -364,7 +385,9 @@ async function table(reg, repo, tag, title) {
 async function cli(args, env) {
   say(`\n$ manifest-list-merger ${args.join(' ')}`);
   const child = spawn(process.execPath, [CLI, ...args], { stdio: 'inherit', env });
-  const code = await new Promise((resolve) => child.once('exit', (c, s) => resolve(c ?? (s ? 128 : 1))));
+  const code = await new Promise((resolve) =>
+    child.once('exit', (c, s) => resolve(c ?? (s ? 128 : 1))),
+  );
   if (code !== 0) throw new Error(`the CLI exited with code ${code}`);
 }
 
@@ -384,10 +407,16 @@ async function main() {
   const env = { ...process.env, DOCKER_CONFIG: dockerConfig };
 
   step('Pushing two multi-arch images with real blobs');
-  await pushList(reg, 'demo/app', 'stable', ['linux/amd64', 'linux/arm64', 'linux/ppc64le', 'linux/s390x'], {
-    attestations: false,
-    label: 'old',
-  });
+  await pushList(
+    reg,
+    'demo/app',
+    'stable',
+    ['linux/amd64', 'linux/arm64', 'linux/ppc64le', 'linux/s390x'],
+    {
+      attestations: false,
+      label: 'old',
+    },
+  );
   await pushList(reg, 'demo/app', 'next', ['linux/amd64', 'linux/arm64'], {
     attestations: true,
     label: 'new',

@@ -8,6 +8,25 @@ import { MediaTypes } from '../../src/index.js';
 const ACCEPT = MediaTypes.ALL_MANIFESTS.join(', ');
 const USER_AGENT = 'manifest-list-merger';
 
+// undici closes the connection after every HEAD unless the request says `reset: false`
+// (nodejs/undici#1858), which `fetch` cannot express; http.Agent keeps it. So HEADs go through
+// fetch's own global dispatcher (the same connection pool) with `reset: false`, giving the raw
+// floor the same connection reuse as the library. The bench counts new TCP connections to
+// show it.
+interface Dispatcher {
+  dispatch(options: Record<string, unknown>, handler: unknown): boolean;
+}
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+const keepAliveHeads: Dispatcher = {
+  dispatch(options, handler) {
+    const global = (globalThis as unknown as Record<symbol, Dispatcher | undefined>)[
+      GLOBAL_DISPATCHER
+    ];
+    if (!global) throw new Error("fetch's global dispatcher is not there");
+    return global.dispatch({ ...options, reset: false }, handler);
+  },
+};
+
 export interface RawMerge {
   /** `http://127.0.0.1:PORT` */
   url: string;
@@ -34,7 +53,7 @@ async function send(url: string, init: RequestInit, what: string, ok: number): P
 export async function rawMerge(m: RawMerge): Promise<void> {
   const base = `${m.url}/v2/${m.repo}/manifests/`;
   const get: RequestInit = { headers: { Accept: ACCEPT, 'User-Agent': USER_AGENT } };
-  const head: RequestInit = { method: 'HEAD', ...get };
+  const head = { method: 'HEAD', ...get, dispatcher: keepAliveHeads } as unknown as RequestInit;
   // The library fetches both lists concurrently.
   await Promise.all([
     send(base + m.srcTag, get, 'GET src', 200),

@@ -15,7 +15,8 @@ const HINTS: Record<string, string> = {
   INVALID_MANIFEST_LIST: 'both references must name a manifest list or an image index',
   TIMEOUT: 'the registry did not answer in time; check the network or raise --timeout',
   ABORTED: 'interrupted',
-  NETWORK_ERROR: 'check that the registry is reachable (host, port, proxy); --insecure HOST for plain HTTP',
+  NETWORK_ERROR:
+    'check that the registry is reachable (host, port, proxy); --insecure HOST for plain HTTP',
   DIGEST_MISMATCH: 'the registry (or a proxy) returned other bytes than it named; try again',
   MANIFEST_TOO_LARGE: 'the manifest is larger than registries accept',
   INCOMPATIBLE_MEDIA_TYPE: 'the list needs an OCI image index for these fields',

@@ -21,7 +21,12 @@ export interface ResultView {
   childrenToCopy?: readonly string[] | undefined;
   /** What the children copy did, when it copied anything. */
   copy?:
-    | { manifests: readonly string[]; mountedBlobs: number; uploadedBlobs: number; presentBlobs: number }
+    | {
+        manifests: readonly string[];
+        mountedBlobs: number;
+        uploadedBlobs: number;
+        presentBlobs: number;
+      }
     | undefined;
   plan: {
     added: readonly PlanEntryView[];

@@ -89,23 +89,27 @@ Examples:
   $ ${NAME} bulk jobs.json --dry-run --json
 `;
 
+const COMMANDS = ['merge', 'select', 'bulk', 'help'];
+
 /** Turns commander's `error: ...` text into our one usage line. */
-function usageLine(text: string): string {
+function usageLine(text: string, command: string | undefined): string {
   const message =
     text
       .replace(/^error:\s*/i, '')
       .trim()
       .split('\n')[0] ?? '';
-  return formatError(new UsageError(message), false);
+  return formatError(new UsageError(message), false, command);
 }
 
 /**
- * Builds the `manifest-list-merger` program. `setExit` receives each action's exit code.
+ * Builds the `manifest-list-merger` program. `setExit` receives each action's exit code;
+ * `command` names the command being run, for the usage hint.
  */
 export function buildProgram(
   io: CliIo,
   secrets: string[],
   setExit: (code: number) => void,
+  command?: string,
 ): Command {
   const program = new Command(NAME);
   program
@@ -177,7 +181,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   });
   let exitCode: number = ExitCode.OK;
   const first = argv[0];
-  const command = first !== undefined && COMMANDS.includes(first) ? first : first?.startsWith('-') ? 'merge' : undefined;
+  const command =
+    first !== undefined && COMMANDS.includes(first)
+      ? first
+      : first?.startsWith('-')
+        ? 'merge'
+        : undefined;
   const program = buildProgram(
     safeIo,
     secrets,
@@ -192,7 +201,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   if (!first.startsWith('-') && !COMMANDS.includes(first)) {
     safeIo.stderr.write(
-      formatError(new UsageError(`unknown command '${first}' (commands: merge, select, bulk)`), false),
+      formatError(
+        new UsageError(`unknown command '${first}' (commands: merge, select, bulk)`),
+        false,
+      ),
     );
     return ExitCode.USAGE;
   }

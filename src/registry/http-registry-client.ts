@@ -378,8 +378,20 @@ export class HttpRegistryClient implements RegistryClient {
       ctx.releaseDeadline();
       const source = response.stream ?? Readable.from([response.body]);
       const checked = source.pipe(digestCheck(digest, url));
-      source.on('error', (error) =>
-        checked.destroy(ctx.signal.aborted ? ctx.abortError({ method: 'GET', url }) : error),
+      source.on('error', (error: Error & { code?: string }) =>
+        checked.destroy(
+          ctx.signal.aborted
+            ? ctx.abortError({ method: 'GET', url })
+            : new RegistryError(
+                `GET ${url}: the blob stream failed (${error.code ?? error.message})`,
+                {
+                  method: 'GET',
+                  url,
+                  cause: error,
+                },
+                'NETWORK_ERROR',
+              ),
+        ),
       );
       checked.on('close', () => ctx.dispose());
       const length = Number(response.headers['content-length']);

@@ -37,10 +37,16 @@ async function setup(
   const repo = uniqueRepo('cli');
   const d = await pushList(reg, repo, 'dest', { platforms: dest });
   await pushList(reg, repo, 'src', { platforms: src });
-  return { repo, src: `${reg.host}/${repo}:src`, dest: `${reg.host}/${repo}:dest`, destDigest: d.digest };
+  return {
+    repo,
+    src: `${reg.host}/${repo}:src`,
+    dest: `${reg.host}/${repo}:dest`,
+    destDigest: d.digest,
+  };
 }
 
-const writes = (log: FaultProxy['log']) => log.filter((e) => e.method !== 'GET' && e.method !== 'HEAD');
+const writes = (log: FaultProxy['log']) =>
+  log.filter((e) => e.method !== 'GET' && e.method !== 'HEAD');
 
 describe('merge', () => {
   it('merges (Mode A) and prints a summary of platforms and the digest', async () => {
@@ -73,7 +79,8 @@ describe('merge', () => {
     });
     expect(json.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(typeof json.mediaType).toBe('string');
-    for (const key of ['added', 'replaced', 'kept', 'removed']) expect(Array.isArray(json[key])).toBe(true);
+    for (const key of ['added', 'replaced', 'kept', 'removed'])
+      expect(Array.isArray(json[key])).toBe(true);
     expect(json.added.map((e: { platform: string }) => e.platform)).toEqual(['linux/arm64']);
     expect(json.replaced[0]).toMatchObject({ platform: 'linux/amd64', kind: 'image' });
     expect(json.replaced[0].previousDigest).toMatch(/^sha256:/);
@@ -89,7 +96,11 @@ describe('merge', () => {
     proxy.clearLog();
     const run = await runInProcess(['merge', '--src', src, '--dest', dest, '--dry-run', '--json']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ outcome: 'dry-run', pushed: false, dryRun: true });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      outcome: 'dry-run',
+      pushed: false,
+      dryRun: true,
+    });
     expect(proxy.log.length).toBeGreaterThan(0);
     expect(writes(proxy.log)).toEqual([]);
     expect((await getManifest(regs.anonymous, t.repo, 'dest')).digest).toBe(t.destDigest);
@@ -100,7 +111,15 @@ describe('merge', () => {
     expect((await runInProcess(['merge', '--src', t.src, '--dest', t.dest])).code).toBe(0);
     const again = await runInProcess(['merge', '--src', t.src, '--dest', t.dest, '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ outcome: 'unchanged', pushed: false });
-    const forced = await runInProcess(['merge', '--src', t.src, '--dest', t.dest, '--force', '--json']);
+    const forced = await runInProcess([
+      'merge',
+      '--src',
+      t.src,
+      '--dest',
+      t.dest,
+      '--force',
+      '--json',
+    ]);
     expect(JSON.parse(forced.stdout)).toMatchObject({ outcome: 'pushed', pushed: true });
   });
 
@@ -118,7 +137,9 @@ describe('merge', () => {
     ]);
     expect(run.code).toBe(0);
     const after = JSON.parse((await getManifest(regs.anonymous, t.repo, 'dest')).bytes.toString());
-    const variants = after.manifests.map((m: { platform: { variant?: string } }) => m.platform.variant);
+    const variants = after.manifests.map(
+      (m: { platform: { variant?: string } }) => m.platform.variant,
+    );
     expect(variants).toEqual(['v7', undefined]);
   });
 
@@ -144,7 +165,14 @@ describe('merge', () => {
     const other = uniqueRepo('cli');
     await pushList(regs.anonymous, other, 'dest', { platforms: ['linux/s390x'] });
     const dest = `${regs.anonymous.host}/${other}:dest`;
-    const refused = await runInProcess(['merge', '--src', t.src, '--dest', dest, '--no-copy-children']);
+    const refused = await runInProcess([
+      'merge',
+      '--src',
+      t.src,
+      '--dest',
+      dest,
+      '--no-copy-children',
+    ]);
     expect(refused.code).toBe(1);
     expect(lines(refused.stderr)).toHaveLength(1);
     expect(refused.stderr).toContain('MISSING_CHILDREN');
@@ -169,16 +197,18 @@ describe('select', () => {
     expect(run.stdout).toContain('Not pushed (add --push to push it)');
     const listLine = lines(run.stdout).find((l) => l.startsWith('{'));
     const list = JSON.parse(listLine as string);
-    expect(list.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture)).toEqual([
-      'arm64',
-      'amd64',
-      's390x',
-    ]);
+    expect(
+      list.manifests.map((m: { platform: { architecture: string } }) => m.platform.architecture),
+    ).toEqual(['arm64', 'amd64', 's390x']);
     expect((await getManifest(regs.anonymous, t.repo, 'dest')).digest).toBe(t.destDigest);
   });
 
   it('--push pushes only the selected architectures, comma-separated or repeated', async () => {
-    const t = await setup(regs.anonymous, ['linux/amd64', 'linux/arm64', 'linux/ppc64le'], ['linux/s390x']);
+    const t = await setup(
+      regs.anonymous,
+      ['linux/amd64', 'linux/arm64', 'linux/ppc64le'],
+      ['linux/s390x'],
+    );
     const run = await runInProcess([
       'select',
       '--src',
@@ -199,7 +229,16 @@ describe('select', () => {
   it('creates a destination that does not exist yet', async () => {
     const t = await setup(regs.anonymous);
     const dest = `${regs.anonymous.host}/${t.repo}:new`;
-    const run = await runInProcess(['select', '--src', t.src, '--dest', dest, '-a', 'amd64', '--push']);
+    const run = await runInProcess([
+      'select',
+      '--src',
+      t.src,
+      '--dest',
+      dest,
+      '-a',
+      'amd64',
+      '--push',
+    ]);
     expect(run.code).toBe(0);
     expect(platformsOf((await getManifest(regs.anonymous, t.repo, 'new')).bytes)).toEqual([
       'linux/amd64',
@@ -213,7 +252,13 @@ describe('usage errors exit 2 with one line', () => {
     ['missing --dest', ['select', '--src', 'localhost:5000/a:b', '--arch', 'amd64'], /--dest/],
     [
       'destination by digest',
-      ['merge', '--src', 'localhost:5000/a:b', '--dest', `localhost:5000/a@sha256:${'a'.repeat(64)}`],
+      [
+        'merge',
+        '--src',
+        'localhost:5000/a:b',
+        '--dest',
+        `localhost:5000/a@sha256:${'a'.repeat(64)}`,
+      ],
       /digest/,
     ],
     [
@@ -221,13 +266,29 @@ describe('usage errors exit 2 with one line', () => {
       ['merge', '--src', 'localhost:5000/a:b', '--dest', 'localhost:5000/a:c', '--match', 'os'],
       /--match/,
     ],
-    ['select without --arch', ['select', '--src', 'localhost:5000/a:b', '--dest', 'localhost:5000/a:c'], /--arch/],
-    ['invalid reference', ['merge', '--src', 'Not A Ref', '--dest', 'localhost:5000/a:c'], /Not A Ref/],
+    [
+      'select without --arch',
+      ['select', '--src', 'localhost:5000/a:b', '--dest', 'localhost:5000/a:c'],
+      /--arch/,
+    ],
+    [
+      'invalid reference',
+      ['merge', '--src', 'Not A Ref', '--dest', 'localhost:5000/a:c'],
+      /Not A Ref/,
+    ],
     ['unknown option', ['merge', '--srcc', 'x'], /--srcc/],
     ['bad --timeout', ['merge', '--src', 'a/b:c', '--dest', 'a/b:d', '--timeout', 'soon'], /soon/],
     [
       'username without a password',
-      ['merge', '--src', 'localhost:5000/a:b', '--dest', 'localhost:5000/a:c', '--dest-username', 'u'],
+      [
+        'merge',
+        '--src',
+        'localhost:5000/a:b',
+        '--dest',
+        'localhost:5000/a:c',
+        '--dest-username',
+        'u',
+      ],
       /MLM_DEST_PASSWORD/,
     ],
     ['--verbose with --quiet', ['merge', '--src', 'a/b:c', '--dest', 'a/b:d', '-v', '-q'], /quiet/],
@@ -259,7 +320,14 @@ describe('registry errors', () => {
 
   it("merge into a missing destination exits 4 and says to create it with 'select --push'", async () => {
     const t = await setup(regs.anonymous);
-    const run = await runInProcess(['merge', '--src', t.src, '--dest', `${t.dest}-missing`, '--json']);
+    const run = await runInProcess([
+      'merge',
+      '--src',
+      t.src,
+      '--dest',
+      `${t.dest}-missing`,
+      '--json',
+    ]);
     expect(run.code).toBe(4);
     expect(run.stderr).toContain('select');
     expect(JSON.parse(run.stdout)).toEqual({
@@ -273,7 +341,18 @@ describe('registry errors', () => {
     const secret = 'not-the-password-9c1e7';
     for (const verbose of [[], ['--verbose']]) {
       const run = await runInProcess(
-        ['merge', '--src', t.src, '--dest', t.dest, '--src-username', 'alice', '--dest-username', 'alice', ...verbose],
+        [
+          'merge',
+          '--src',
+          t.src,
+          '--dest',
+          t.dest,
+          '--src-username',
+          'alice',
+          '--dest-username',
+          'alice',
+          ...verbose,
+        ],
         { env: { MLM_SRC_PASSWORD: secret, MLM_DEST_PASSWORD: secret } },
       );
       expect(run.code).toBe(5);
@@ -321,9 +400,12 @@ describe('credentials', () => {
       env: { DOCKER_CONFIG: dir },
     });
     expect(run.code).toBe(0);
-    const off = await runInProcess(['merge', '--src', t.src, '--dest', t.dest, '--no-docker-config'], {
-      env: { DOCKER_CONFIG: dir },
-    });
+    const off = await runInProcess(
+      ['merge', '--src', t.src, '--dest', t.dest, '--no-docker-config'],
+      {
+        env: { DOCKER_CONFIG: dir },
+      },
+    );
     expect(off.code).toBe(5);
   });
 
@@ -373,7 +455,9 @@ describe('credentials', () => {
       '--dry-run',
     ];
     expect((await runInProcess(argv, { stdin: `${reg.password}\n` })).code).toBe(0);
-    expect((await runInProcess(argv, { stdin: `${reg.password}\n${reg.password}\n` })).code).toBe(0);
+    expect((await runInProcess(argv, { stdin: `${reg.password}\n${reg.password}\n` })).code).toBe(
+      0,
+    );
     expect((await runInProcess(argv, { stdin: `${reg.password}\nwrong-one\n` })).code).toBe(5);
   });
 });
@@ -381,7 +465,9 @@ describe('credentials', () => {
 describe('output', () => {
   it('colors only on a terminal, and never under NO_COLOR', async () => {
     const t = await setup(regs.anonymous);
-    const tty = await runInProcess(['merge', '--src', t.src, '--dest', t.dest, '--dry-run'], { tty: true });
+    const tty = await runInProcess(['merge', '--src', t.src, '--dest', t.dest, '--dry-run'], {
+      tty: true,
+    });
     expect(tty.stdout).toContain('\u001b[');
     const noColor = await runInProcess(['merge', '--src', t.src, '--dest', t.dest, '--dry-run'], {
       tty: true,
@@ -394,7 +480,11 @@ describe('output', () => {
 
 describe('bulk', () => {
   it("runs 'SRC DEST' lines with a concurrency, one result line per job", async () => {
-    const jobs = await Promise.all([setup(regs.anonymous), setup(regs.anonymous), setup(regs.anonymous)]);
+    const jobs = await Promise.all([
+      setup(regs.anonymous),
+      setup(regs.anonymous),
+      setup(regs.anonymous),
+    ]);
     const file = join(tmp, 'jobs.txt');
     writeFileSync(file, `# three merges\n${jobs.map((j) => `${j.src} ${j.dest}`).join('\n')}\n\n`);
     const run = await runInProcess(['bulk', file, '--concurrency', '2']);
@@ -426,7 +516,11 @@ describe('bulk', () => {
     expect(run.code).toBe(1);
     const json = JSON.parse(run.stdout);
     expect(json).toMatchObject({ command: 'bulk', total: 3, succeeded: 2, failed: 1, skipped: 0 });
-    expect(json.jobs.map((j: { status: string }) => j.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(json.jobs.map((j: { status: string }) => j.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
     expect(json.jobs[1].error.code).toBe('NOT_FOUND');
     expect(json.jobs[2]).toMatchObject({ mode: 'select', pushed: true });
     expect(platformsOf((await getManifest(regs.anonymous, b.repo, 'dest')).bytes)).toEqual([
@@ -438,7 +532,10 @@ describe('bulk', () => {
 
   it('reads jobs from stdin, draws a progress bar on a terminal, and --dry-run writes nothing', async () => {
     const a = await setup(regs.anonymous);
-    const run = await runInProcess(['bulk', '-', '--dry-run'], { stdin: `${a.src} ${a.dest}\n`, tty: true });
+    const run = await runInProcess(['bulk', '-', '--dry-run'], {
+      stdin: `${a.src} ${a.dest}\n`,
+      tty: true,
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('1/1');
     expect(run.stdout).toContain('dry-run');

@@ -72,7 +72,11 @@ function newestMtime(dir: string): number {
     const path = join(dir, entry.name);
     newest = Math.max(
       newest,
-      entry.isDirectory() ? newestMtime(path) : entry.name.endsWith('.ts') ? statSync(path).mtimeMs : 0,
+      entry.isDirectory()
+        ? newestMtime(path)
+        : entry.name.endsWith('.ts')
+          ? statSync(path).mtimeMs
+          : 0,
     );
   }
   return newest;

@@ -2,7 +2,7 @@
 // streamed copy across registries, digest checks while streaming, and a storage redirect.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DigestMismatchError, RegistryError } from '../../src/errors/index.js';
+import { DigestMismatchError, RegistryError, RequestAbortedError } from '../../src/errors/index.js';
 import type { RequestEvent } from '../../src/registry/http/request-event.js';
 import { HttpRegistryClient } from '../../src/registry/http-registry-client.js';
 import {
@@ -205,6 +205,6 @@ describe('blobs through the fault proxy', () => {
     const controller = new AbortController();
     const content = await c.getBlob(`${proxy.host}/${repo}`, digest, { signal: controller.signal });
     controller.abort();
-    await expect(readAll(content.stream)).rejects.toThrow();
+    await expect(readAll(content.stream)).rejects.toBeInstanceOf(RequestAbortedError);
   });
 });
