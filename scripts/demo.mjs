@@ -48,6 +48,7 @@ const step = (s) => say(`\n${bold(`== ${s}`)}`);
 // ---------------------------------------------------------------- cleanup on every exit path
 const cleanups = [];
 let cleaning;
+let interrupted = false;
 function cleanup() {
   cleaning ??= (async () => {
     for (const fn of cleanups.reverse()) {
@@ -62,6 +63,7 @@ function cleanup() {
 }
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
+    interrupted = true;
     process.stderr.write(`\ndemo: ${sig}, stopping the registry\n`);
     cleanup().finally(() => process.exit(130));
   });
@@ -448,6 +450,7 @@ async function main() {
 
 main()
   .catch((error) => {
+    if (interrupted) return;
     process.stderr.write(`demo failed: ${error instanceof Error ? error.message : error}\n`);
     process.exitCode = 1;
   })

@@ -15,6 +15,13 @@ const onSignal = (): void => {
   );
   controller.abort(new Error('interrupted'));
 };
+// `manifest-list-merger ... | head`: a reader that went away is not an error of ours.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.OK);
+    throw error;
+  });
+}
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 

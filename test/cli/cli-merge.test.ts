@@ -160,6 +160,36 @@ describe('merge', () => {
     expect(readFileSync(file).equals(after.bytes)).toBe(true);
   });
 
+  it('--output - writes the exact bytes on stdout and moves the summary to stderr', async () => {
+    const t = await setup(regs.anonymous);
+    const run = await runInProcess([
+      'select',
+      '--src',
+      t.src,
+      '--dest',
+      t.dest,
+      '-a',
+      'arm64',
+      '-o',
+      '-',
+    ]);
+    expect(run.code).toBe(0);
+    const list = JSON.parse(run.stdout);
+    expect(list.manifests.length).toBe(3);
+    expect(run.stderr).toContain('Not pushed');
+    const both = await runInProcess([
+      'merge',
+      '--src',
+      t.src,
+      '--dest',
+      t.dest,
+      '-o',
+      '-',
+      '--json',
+    ]);
+    expect(both.code).toBe(2);
+  });
+
   it('copies children across repositories, and --no-copy-children refuses instead', async () => {
     const t = await setup(regs.anonymous, ['linux/arm64'], ['linux/amd64']);
     const other = uniqueRepo('cli');
@@ -539,6 +569,21 @@ describe('bulk', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('1/1');
     expect(run.stdout).toContain('dry-run');
+    expect((await getManifest(regs.anonymous, a.repo, 'dest')).digest).toBe(a.destDigest);
+  });
+
+  it('--fail-fast skips the jobs not started after a failure', async () => {
+    const a = await setup(regs.anonymous);
+    const file = join(tmp, 'fail-fast.txt');
+    writeFileSync(file, `${a.src}-missing ${a.dest}\n${a.src} ${a.dest}\n${a.src} ${a.dest}\n`);
+    const run = await runInProcess(['bulk', file, '--fail-fast', '--concurrency', '1', '--json']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json.jobs.map((j: { status: string }) => j.status)).toEqual([
+      'rejected',
+      'skipped',
+      'skipped',
+    ]);
     expect((await getManifest(regs.anonymous, a.repo, 'dest')).digest).toBe(a.destDigest);
   });
 

@@ -1,11 +1,13 @@
 // The built command, `node dist/cli.js`, as a release script runs it: a real merge against a
 // real registry, basic auth with the password on stdin, help, version and a usage error.
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { getManifest, pushList } from '../support/images.js';
 import { uniqueRepo } from '../support/registry.js';
-import { CLI_JS, ensureCliBuilt, lines, ROOT, runSpawned } from './helpers.js';
+import { CLI_JS, emptyDockerConfig, ensureCliBuilt, lines, ROOT, runSpawned } from './helpers.js';
 
 const regs = inject('registries');
 
@@ -93,6 +95,35 @@ describe('node dist/cli.js', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('Ctrl-C (SIGINT) aborts the requests in flight and exits 130', async () => {
+    // A "registry" that accepts connections and never answers.
+    const sockets: Socket[] = [];
+    const server: Server = createServer((socket) => {
+      sockets.push(socket);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const child = spawn(
+        process.execPath,
+        [CLI_JS, 'merge', '--src', `127.0.0.1:${port}/a:src`, '--dest', `127.0.0.1:${port}/a:dest`],
+        { env: { PATH: process.env['PATH'], DOCKER_CONFIG: emptyDockerConfig() } },
+      );
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString('utf8');
+      });
+      const exited = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+      while (sockets.length === 0) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toContain('interrupted');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('a usage error exits 2 with one line on stderr', async () => {

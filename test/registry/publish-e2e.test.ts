@@ -1,0 +1,272 @@
+// Safe publishing against a real registry: children copied (mount / stream), no-op merges,
+// dry runs, concurrent writers, bulk merges. Requests are seen through the fault proxy's log.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  HttpRegistryClient,
+  type ManifestDescriptor,
+  ManifestListMerger,
+  type MergeJob,
+  MissingChildrenError,
+  mergeMany,
+  parseManifestList,
+  type RegistryClient,
+} from '../../src/index.js';
+import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
+import { getManifest, manifestExists, pushList, putManifest } from '../support/images.js';
+import { startAnonymousRegistry, type TestRegistry, uniqueRepo } from '../support/registry.js';
+
+let reg: TestRegistry;
+let other: TestRegistry;
+let proxy: FaultProxy;
+beforeAll(async () => {
+  [reg, other] = await Promise.all([startAnonymousRegistry(), startAnonymousRegistry()]);
+  proxy = await startFaultProxy(reg);
+});
+afterAll(async () => {
+  await proxy?.stop();
+  await Promise.all([reg?.stop(), other?.stop()]);
+});
+
+const client = () => new HttpRegistryClient();
+const writes = () =>
+  proxy.log.filter(
+    (e) =>
+      e.method === 'PUT' || e.method === 'POST' || e.method === 'PATCH' || e.method === 'DELETE',
+  );
+async function archsAt(target: { url: string }, repo: string, tag: string) {
+  const got = await getManifest(target, repo, tag);
+  return {
+    digest: got.digest,
+    archs: parseManifestList(got.bytes).manifests.map((m) => m.platform?.architecture),
+  };
+}
+
+describe('children', () => {
+  it('copies missing children across repositories by mount, then pushes the list', async () => {
+    const buildRepo = uniqueRepo('build');
+    const releaseRepo = uniqueRepo('release');
+    const src = await pushList(reg, buildRepo, 's390x', { platforms: ['linux/s390x'] });
+    await pushList(reg, releaseRepo, '1.0', { platforms: ['linux/amd64'] });
+    proxy.clearLog();
+    const c = client();
+    const result = await new ManifestListMerger({
+      srcImage: `${proxy.host}/${buildRepo}:s390x`,
+      destImage: `${proxy.host}/${releaseRepo}:1.0`,
+      srcClient: c,
+      destClient: c,
+    }).mergeManifestLists();
+    expect(result.childrenToCopy).toEqual([src.images[0]?.digest]);
+    expect(result.copy?.mountedBlobs).toBe(2); // config + one layer
+    const mounts = proxy.log.filter((e) => e.method === 'POST' && e.query.includes('mount='));
+    expect(mounts).toHaveLength(2);
+    expect(
+      mounts.every(
+        (e) =>
+          (e.status === 201 && e.query.includes(`from=${encodeURIComponent(buildRepo)}`)) ||
+          e.query.includes(`from=${buildRepo}`),
+      ),
+    ).toBe(true);
+    expect(await manifestExists(reg, releaseRepo, src.images[0]?.digest ?? '')).toBe(true);
+    expect(await archsAt(reg, releaseRepo, '1.0')).toEqual({
+      digest: result.digest,
+      archs: ['s390x', 'amd64'],
+    });
+  });
+
+  it('streams children across registries with two clients', async () => {
+    const repo = uniqueRepo('x');
+    const src = await pushList(reg, repo, 'build', {
+      platforms: ['linux/arm64', 'linux/ppc64le'],
+      format: 'oci',
+    });
+    await pushList(other, repo, 'release', { platforms: ['linux/amd64'], format: 'oci' });
+    const result = await new ManifestListMerger({
+      srcImage: `${reg.host}/${repo}:build`,
+      destImage: `${other.host}/${repo}:release`,
+      srcClient: client(),
+      destClient: client(),
+    }).mergeManifestLists();
+    expect(result.copy).toMatchObject({ mountedBlobs: 0, uploadedBlobs: 4 });
+    expect(result.copy?.manifests.sort()).toEqual(src.images.map((i) => i.digest).sort());
+    expect(await archsAt(other, repo, 'release')).toEqual({
+      digest: result.digest,
+      archs: ['arm64', 'ppc64le', 'amd64'],
+    });
+  });
+
+  it('with copyChildren: false lists every missing digest and pushes nothing', async () => {
+    const buildRepo = uniqueRepo('build');
+    const releaseRepo = uniqueRepo('release');
+    const src = await pushList(reg, buildRepo, 'b', { platforms: ['linux/s390x', 'linux/arm64'] });
+    const before = await pushList(reg, releaseRepo, '1.0', { platforms: ['linux/amd64'] });
+    proxy.clearLog();
+    const c = client();
+    const error = await new ManifestListMerger({
+      srcImage: `${proxy.host}/${buildRepo}:b`,
+      destImage: `${proxy.host}/${releaseRepo}:1.0`,
+      srcClient: c,
+      destClient: c,
+      copyChildren: false,
+    })
+      .mergeManifestLists()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingChildrenError);
+    expect((error as MissingChildrenError).digests).toEqual(src.images.map((i) => i.digest));
+    expect(writes()).toEqual([]);
+    expect((await archsAt(reg, releaseRepo, '1.0')).digest).toBe(before.digest);
+  });
+
+  it('without the check, the registry itself refuses such a list (the failure the check prevents)', async () => {
+    const buildRepo = uniqueRepo('build');
+    const releaseRepo = uniqueRepo('release');
+    const src = await pushList(reg, buildRepo, 'b', { platforms: ['linux/s390x'] });
+    const answer = await putManifest(reg, releaseRepo, '1.0', src.bytes, src.mediaType);
+    expect(answer.status).toBe(400);
+    expect(answer.errors.map((e) => e.code)).toContain('MANIFEST_BLOB_UNKNOWN');
+  });
+});
+
+describe('no-op and dry run', () => {
+  it('an unchanged merge makes no PUT and keeps the digest', async () => {
+    const repo = uniqueRepo('noop');
+    await pushList(reg, repo, 'build', { platforms: ['linux/amd64'] });
+    const c = client();
+    const merger = new ManifestListMerger({
+      srcImage: `${proxy.host}/${repo}:build`,
+      destImage: `${proxy.host}/${repo}:release`,
+      srcClient: c,
+      destClient: c,
+    });
+    await pushList(reg, repo, 'release', { platforms: ['linux/s390x'] });
+    const first = await merger.mergeManifestLists();
+    proxy.clearLog();
+    const second = await merger.mergeManifestLists();
+    expect(second).toMatchObject({ pushed: false, unchanged: true, digest: first.digest });
+    expect(proxy.log.map((e) => e.method)).toEqual(['GET', 'GET']);
+    const forced = await merger.mergeManifestLists({ force: true });
+    expect(forced.pushed).toBe(true);
+    expect(proxy.log.filter((e) => e.method === 'PUT')).toHaveLength(1);
+  });
+
+  it('a dry run reads and writes nothing, and plans exactly what the real merge pushes', async () => {
+    const buildRepo = uniqueRepo('build');
+    const releaseRepo = uniqueRepo('release');
+    const src = await pushList(reg, buildRepo, 'b', { platforms: ['linux/s390x'] });
+    const before = await pushList(reg, releaseRepo, '1.0', {
+      platforms: ['linux/amd64', 'linux/s390x'],
+    });
+    const c = client();
+    const merger = new ManifestListMerger({
+      srcImage: `${proxy.host}/${buildRepo}:b`,
+      destImage: `${proxy.host}/${releaseRepo}:1.0`,
+      srcClient: c,
+      destClient: c,
+    });
+    proxy.clearLog();
+    const plan = await merger.mergeManifestLists({ dryRun: true });
+    expect(writes()).toEqual([]);
+    expect(proxy.log.every((e) => e.method === 'GET' || e.method === 'HEAD')).toBe(true);
+    expect(plan.childrenToCopy).toEqual([src.images[0]?.digest]);
+    expect(plan.plan.replaced).toEqual([
+      expect.objectContaining({
+        platform: 'linux/s390x',
+        previousDigest: before.images[1]?.digest,
+      }),
+    ]);
+    expect((await archsAt(reg, releaseRepo, '1.0')).digest).toBe(before.digest);
+    const real = await merger.mergeManifestLists();
+    expect(real.digest).toBe(plan.digest);
+  });
+});
+
+describe('concurrent writers of one tag', () => {
+  it('32 concurrent merges in one process, each adding a distinct platform: all 32 present', async () => {
+    const repo = uniqueRepo('many');
+    await pushList(reg, repo, 'release', { platforms: ['linux/amd64'] });
+    const archs = Array.from({ length: 32 }, (_, i) => `arch${i}`);
+    await Promise.all(
+      archs.map((a) => pushList(reg, repo, `build-${a}`, { platforms: [`linux/${a}`] })),
+    );
+    const c = client();
+    const results = await Promise.all(
+      archs.map((a) =>
+        new ManifestListMerger({
+          srcImage: `${reg.host}/${repo}:build-${a}`,
+          destImage: `${reg.host}/${repo}:release`,
+          srcClient: c,
+          destClient: c,
+        }).mergeManifestLists(),
+      ),
+    );
+    const final = await archsAt(reg, repo, 'release');
+    expect([...final.archs].sort()).toEqual(['amd64', ...archs].sort());
+    expect(results.every((r) => r.pushed)).toBe(true);
+  });
+
+  it('a second client writing the tag between our read and our write loses no platform', async () => {
+    const repo = uniqueRepo('race');
+    await pushList(reg, repo, 'release', { platforms: ['linux/amd64'] });
+    await pushList(reg, repo, 'ours', { platforms: ['linux/s390x'] });
+    const theirs = await pushList(reg, repo, 'theirs', { platforms: ['linux/ppc64le'] });
+    let intruded = false;
+    const ours = new HttpRegistryClient();
+    // Our client, but the first HEAD (the guard, just before our PUT) lets the other writer in.
+    const racing: RegistryClient = {
+      getManifest: (image, o) => ours.getManifest(image, o),
+      putManifest: (image, bytes, mediaType, o) => ours.putManifest(image, bytes, mediaType, o),
+      headManifest: async (image, o) => {
+        if (!intruded) {
+          // Another process (its own raw requests) adds ppc64le to the tag just now.
+          intruded = true;
+          const current = await getManifest(reg, repo, 'release');
+          const list = parseManifestList(current.bytes);
+          list.manifests.push(...(theirs.entries as ManifestDescriptor[]));
+          await putManifest(reg, repo, 'release', JSON.stringify(list), current.contentType);
+        }
+        return ours.headManifest(image, o);
+      },
+    };
+    const result = await new ManifestListMerger({
+      srcImage: `${reg.host}/${repo}:ours`,
+      destImage: `${reg.host}/${repo}:release`,
+      srcClient: ours,
+      destClient: racing,
+    }).mergeManifestLists();
+    expect(intruded).toBe(true);
+    expect(result.attempts).toBe(2);
+    const final = await archsAt(reg, repo, 'release');
+    expect(final.digest).toBe(result.digest);
+    expect(final.archs).toEqual(['s390x', 'amd64', 'ppc64le']);
+  });
+});
+
+describe('mergeMany on a real registry', () => {
+  it('200 jobs at concurrency 8: progress, a result per job, one failure stops nothing', async () => {
+    const repo = uniqueRepo('bulk');
+    await pushList(reg, repo, 'src', { platforms: ['linux/s390x'] });
+    const jobs: MergeJob[] = [];
+    const seeds: Promise<unknown>[] = [];
+    for (let i = 0; i < 200; i++) {
+      if (i !== 99) seeds.push(pushList(reg, repo, `dest-${i}`, { platforms: ['linux/amd64'] }));
+      jobs.push({
+        srcImage: `${reg.host}/${repo}:src`,
+        destImage: `${reg.host}/${repo}:dest-${i}`,
+      });
+    }
+    await Promise.all(seeds);
+    let maxDone = 0;
+    const c = client();
+    const outcomes = await mergeMany(jobs, {
+      srcClient: c,
+      destClient: c,
+      concurrency: 8,
+      onProgress: (e) => {
+        maxDone = Math.max(maxDone, e.done);
+      },
+    });
+    expect(maxDone).toBe(200);
+    expect(outcomes.filter((o) => o.status === 'rejected').map((o) => o.index)).toEqual([99]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(199);
+    expect((await archsAt(reg, repo, 'dest-150')).archs).toEqual(['s390x', 'amd64']);
+  });
+});
