@@ -1,3 +1,5 @@
+import { redact } from './errors/redact.js';
+
 /**
  * Where the library writes its log lines. Shaped like `console` and pino, so either can be
  * passed as is; every method is optional. The library is silent by default and never logs a
@@ -23,8 +25,17 @@ export interface Logger {
 /** A logger that writes nothing: the default. */
 export const silentLogger: Logger = Object.freeze({});
 
-/** Calls `logger[level](message)` when the logger has that level, with `this` bound. */
-export function log(logger: Logger, level: keyof Logger, message: string): void {
-  const fn = logger[level];
-  if (typeof fn === 'function') fn.call(logger, message);
+/**
+ * Writes `message`, stripped of anything that looks like a credential, to `logger[level]`
+ * when the logger has that level. Never throws: a broken logger must not break a merge or a
+ * request.
+ */
+export function log(logger: Logger | undefined, level: keyof Logger, message: string): void {
+  const fn = logger?.[level];
+  if (typeof fn !== 'function') return;
+  try {
+    fn.call(logger, redact(message));
+  } catch {
+    // ignore: logging is best effort
+  }
 }

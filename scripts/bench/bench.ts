@@ -363,14 +363,24 @@ async function measureThroughput(reg: TestRegistry, fx: Fixture): Promise<Throug
     throw new Error('the raw floor would not push the bytes the library pushes');
   }
 
-  // Each run flips every tag to the other source, so every merge pushes.
-  let libState: 'a' | 'b' = 'b';
-  let rawState: 'a' | 'b' = 'b';
+  // Each leg flips the tags of one half to the other source, so every merge pushes.
+  const halves = (tags: string[]): [string[], string[]] => {
+    const mid = Math.ceil(tags.length / 2);
+    return [tags.slice(0, mid), tags.slice(mid)];
+  };
+  const libHalves = halves(libTags);
+  const rawHalves = halves(rawTags);
+  const state = new Map<string, 'a' | 'b'>();
+  const flip = (key: string): 'a' | 'b' => {
+    const next = state.get(key) === 'a' ? 'b' : 'a';
+    state.set(key, next);
+    return next;
+  };
   const runs: ThroughputRun[] = [];
-  const libRun = async (concurrency: number) => {
-    libState = libState === 'a' ? 'b' : 'a';
-    const src = `${host}/${REPO}:src-${libState}`;
-    const jobs = libTags.map((tag) => ({ srcImage: src, destImage: `${host}/${REPO}:${tag}` }));
+  const libRun = async (concurrency: number, half: 0 | 1) => {
+    const tags = libHalves[half];
+    const src = `${host}/${REPO}:src-${flip(`library-${half}`)}`;
+    const jobs = tags.map((tag) => ({ srcImage: src, destImage: `${host}/${REPO}:${tag}` }));
     const retriesBefore = retries.n;
     const meter = cpuMeter(registryPid);
     const t0 = performance.now();
@@ -392,14 +402,14 @@ async function measureThroughput(reg: TestRegistry, fx: Fixture): Promise<Throug
       retries: retries.n - retriesBefore,
       cpu,
     });
-    progress(`  library c=${concurrency}: ${ms(dt)} ms`);
+    progress(`  library c=${concurrency}: ${jobs.length} merges in ${ms(dt)} ms`);
   };
-  const rawRun = async (concurrency: number) => {
-    rawState = rawState === 'a' ? 'b' : 'a';
-    const s = rawState;
+  const rawRun = async (concurrency: number, half: 0 | 1) => {
+    const tags = rawHalves[half];
+    const s = flip(`raw-${half}`);
     const meter = cpuMeter(registryPid);
     const t0 = performance.now();
-    await pool(rawTags, concurrency, (tag) =>
+    await pool(tags, concurrency, (tag) =>
       rawMerge({
         url: reg.url,
         repo: REPO,
@@ -412,8 +422,8 @@ async function measureThroughput(reg: TestRegistry, fx: Fixture): Promise<Throug
     );
     const dt = performance.now() - t0;
     const cpu = meter();
-    runs.push({ who: 'raw', concurrency, ms: dt, jobs: rawTags.length, retries: 0, cpu });
-    progress(`  raw floor c=${concurrency}: ${ms(dt)} ms`);
+    runs.push({ who: 'raw', concurrency, ms: dt, jobs: tags.length, retries: 0, cpu });
+    progress(`  raw floor c=${concurrency}: ${tags.length} merges in ${ms(dt)} ms`);
   };
   // Open the sockets at the highest concurrency (not measured; src-b, so that the first run,
   // from src-a, still changes these tags).
@@ -424,10 +434,14 @@ async function measureThroughput(reg: TestRegistry, fx: Fixture): Promise<Throug
     })),
     { srcClient: client, destClient: client, concurrency: 16, force: true },
   );
-  progress(`throughput: ${JOBS} merges per library run, ${RAW_JOBS} per raw floor run`);
-  for (const [who, c] of THROUGHPUT_ORDER) {
-    if (who === 'library') await libRun(c);
-    else await rawRun(c);
+  progress(`throughput: ${JOBS} merges per library setting, ${RAW_JOBS} per raw floor setting`);
+  // Two legs of half the tags each, the second in reverse order, to cancel drift.
+  const order = [...THROUGHPUT_ORDER.map((o) => [...o, 0] as const)].concat(
+    [...THROUGHPUT_ORDER].reverse().map((o) => [...o, 1] as const),
+  );
+  for (const [who, c, half] of order) {
+    if (who === 'library') await libRun(c, half);
+    else await rawRun(c, half);
   }
   client.close();
   return { runs, retriesOutside: retries.n - runs.reduce((a, r) => a + r.retries, 0) };

@@ -271,7 +271,7 @@ export class HttpRegistryClient implements RegistryClient {
           },
         );
       }
-      writeLog(this.#logger, 'info', `Pushed ${mediaType} ${digest} to ${ref}`);
+      writeLog(this.#logger, 'debug', `Pushed ${mediaType} ${digest} to ${ref}`);
       return digest;
     });
   }

@@ -1,5 +1,4 @@
-import { redact } from '../../errors/redact.js';
-import type { Logger } from '../../logger.js';
+import { type Logger, log } from '../../logger.js';
 
 /**
  * A logger the client writes to: the library's {@link Logger} (`console`, pino, winston and
@@ -16,17 +15,8 @@ export type RegistryLogger = Logger;
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 /** Writes a redacted line to `logger` (if it has that level), never throwing. */
-export function writeLog(
+export const writeLog: (
   logger: RegistryLogger | undefined,
   level: LogLevel,
   message: string,
-): void {
-  if (!logger) return;
-  const method = logger[level];
-  if (typeof method !== 'function') return;
-  try {
-    method.call(logger, redact(message));
-  } catch {
-    // a broken logger must not break a request
-  }
-}
+) => void = log;
