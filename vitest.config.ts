@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'docs/examples/**/*.test.ts'],
     globalSetup: ['test/support/build-once.ts', 'test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

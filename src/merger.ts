@@ -42,9 +42,16 @@ export interface ManifestListMergerOptions {
   srcImage: string;
   /** The destination tag (`quay.io/ns/repo:tag`); merges push to it. Not a digest. */
   destImage: string;
-  /** Client that reads the source. Set here, with `setClients()`, or built from `srcUsername`. */
+  /**
+   * Client that reads the source. Set here, with `setClients()`, or built from `srcUsername`.
+   * @default an HttpRegistryClient when `srcUsername` and `srcPassword` are given, else none
+   */
   srcClient?: RegistryClient;
-  /** Client that reads and writes the destination. Set here, with `setClients()`, or built from `destUsername`. */
+  /**
+   * Client that reads and writes the destination. Set here, with `setClients()`, or built
+   * from `destUsername`.
+   * @default an HttpRegistryClient when `destUsername` and `destPassword` are given, else none
+   */
   destClient?: RegistryClient;
   /**
    * Seed-compatible construction: with `srcUsername` and `srcPassword`, an
@@ -285,7 +292,15 @@ export class ManifestListMerger {
         : undefined);
   }
 
-  /** Sets (or replaces) the source and destination clients, as the seed's `set_quay_clients`. */
+  /**
+   * Sets (or replaces) the source and destination clients, as the seed's `set_quay_clients`.
+   *
+   * @example
+   * ```ts
+   * const client = new HttpRegistryClient({ dockerConfig: true });
+   * merger.setClients(client, client);
+   * ```
+   */
   setClients(srcClient: RegistryClient, destClient: RegistryClient): void {
     this.#srcClient = srcClient;
     this.#destClient = destClient;
@@ -300,7 +315,18 @@ export class ManifestListMerger {
    * @throws {DestinationNotFoundError} when the destination does not exist.
    * @throws {InvalidManifestListError} when either side is not a valid list; nothing is pushed.
    * @throws {MissingChildrenError} with `copyChildren: false`, when children are missing.
+   * @throws {IncompatibleMediaTypeError} with `dockerListConversion: 'error'`, when a Docker
+   *   list cannot carry the result.
    * @throws {ConflictError} when other writers kept moving the tag.
+   * @throws whatever the clients throw otherwise (for {@link HttpRegistryClient}: a
+   *   {@link RegistryError} subclass, e.g. {@link NotFoundError} for a missing source).
+   *
+   * @example
+   * ```ts
+   * const plan = await merger.mergeManifestLists({ dryRun: true }); // reads only
+   * console.log(plan.plan.removed, plan.childrenToCopy);
+   * const { pushed, digest, added, kept } = await merger.mergeManifestLists();
+   * ```
    */
   async mergeManifestLists(options: MergeCallOptions = {}): Promise<MergeResult> {
     log(
@@ -327,7 +353,18 @@ export class ManifestListMerger {
    * @param eligibleArchs - architectures (`amd64`, `aarch64`), `arch/variant` or
    *   `os/arch[/variant]` names; see `selectArchitectures`.
    * @throws {ClientsNotSetError} when a client is missing.
+   * @throws {InvalidOptionError} for an empty or malformed eligible name (`'platform'` match).
    * @throws {InvalidManifestListError} when either side is not a valid list; nothing is pushed.
+   * @throws with `push: true`, as {@link ManifestListMerger.mergeManifestLists} does
+   *   (children, media type, conflicts).
+   *
+   * @example
+   * ```ts
+   * // The seed's contract: compute the list, push nothing (sign it, upload it yourself).
+   * const { manifestList, bytes, digest } = await merger.mergeSelectedArchitectures(['s390x']);
+   * // Or push it; the destination may not exist yet.
+   * await merger.mergeSelectedArchitectures(['amd64', 'arm64'], { push: true });
+   * ```
    */
   async mergeSelectedArchitectures(
     eligibleArchs: readonly string[],

@@ -3,6 +3,14 @@ import { ManifestListMergerError } from './base-error.js';
 /**
  * A merge was started on a {@link ManifestListMerger} that lacks a source or a destination
  * client. Pass both to the constructor or call `setClients(src, dest)` first.
+ *
+ * @example
+ * ```ts
+ * const merger = new ManifestListMerger({ srcImage, destImage });
+ * await merger.mergeManifestLists(); // throws ClientsNotSetError
+ * merger.setClients(client, client);
+ * await merger.mergeManifestLists(); // runs
+ * ```
  */
 export class ClientsNotSetError extends ManifestListMergerError {
   constructor() {

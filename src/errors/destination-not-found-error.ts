@@ -1,8 +1,18 @@
 import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
 
 /**
- * `mergeManifestLists()` (Mode A) needs an existing destination list and found none.
- * `cause` holds the client's own not-found error.
+ * `mergeManifestLists()` (Mode A) needs an existing destination list and found none: the
+ * destination client threw a not-found error (see {@link isNotFoundError}) for the tag.
+ * Create the tag first, e.g. with `mergeSelectedArchitectures(archs, { push: true })`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await merger.mergeManifestLists();
+ * } catch (error) {
+ *   if (error instanceof DestinationNotFoundError) await merger.mergeSelectedArchitectures(archs, { push: true });
+ * }
+ * ```
  */
 export class DestinationNotFoundError extends ManifestListMergerError {
   /** The destination image reference. */

@@ -4,7 +4,18 @@ import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
  * The merged list would be a Docker manifest list that names OCI manifests or carries
  * `annotations`, `subject` or `artifactType`, which that format cannot hold, and the merger
  * was told to refuse rather than emit an OCI image index (`dockerListConversion: 'error'`).
- * `fields` says what does not fit.
+ * `fields` says what does not fit. Nothing was pushed.
+ *
+ * @example
+ * ```ts
+ * const merger = new ManifestListMerger({ srcImage, destImage, srcClient, destClient,
+ *   dockerListConversion: 'error' });
+ * try {
+ *   await merger.mergeManifestLists();
+ * } catch (error) {
+ *   if (error instanceof IncompatibleMediaTypeError) console.error(error.fields); // ['annotations']
+ * }
+ * ```
  */
 export class IncompatibleMediaTypeError extends ManifestListMergerError {
   /** What the Docker list format cannot carry, e.g. `manifests[2].mediaType`, `annotations`. */

@@ -2,7 +2,17 @@ import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
 
 /**
  * A {@link RegistryClient} lacks an optional method that this merge really needs, e.g.
- * `getBlob` to copy a missing child across registries. `method` names it.
+ * `getBlob` to copy a missing child across registries. `method` names it. Nothing was
+ * pushed.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await merger.mergeManifestLists();
+ * } catch (error) {
+ *   if (error instanceof UnsupportedOperationError) console.error(`implement ${error.method}()`);
+ * }
+ * ```
  */
 export class UnsupportedOperationError extends ManifestListMergerError {
   /** The missing client method. */

@@ -35,7 +35,15 @@ export const MediaTypes = {
 /** One of the two manifest list media types. */
 export type ManifestListMediaType = typeof DOCKER_MANIFEST_LIST | typeof OCI_IMAGE_INDEX;
 
-/** Strips parameters (`; charset=utf-8`) and case from a Content-Type for comparison. */
+/**
+ * Strips parameters (`; charset=utf-8`) and case from a Content-Type for comparison.
+ *
+ * @example
+ * ```ts
+ * normalizeMediaType('application/vnd.oci.image.index.v1+json; charset=utf-8');
+ * // 'application/vnd.oci.image.index.v1+json'
+ * ```
+ */
 export function normalizeMediaType(contentType: string): string {
   return (contentType.split(';')[0] ?? '').trim().toLowerCase();
 }

@@ -14,6 +14,12 @@ const HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
 /**
  * True when `digest` is a valid content digest: `algorithm:encoded` by the OCI grammar, and
  * for `sha256` / `sha512` exactly 64 / 128 lower-case hex characters.
+ *
+ * @example
+ * ```ts
+ * isValidDigest(`sha256:${'a'.repeat(64)}`); // true
+ * isValidDigest('sha256:ABC');               // false
+ * ```
  */
 export function isValidDigest(digest: unknown): digest is string {
   if (typeof digest !== 'string' || !DIGEST.test(digest)) return false;

@@ -12,8 +12,11 @@ export type MatchMode = 'platform' | 'architecture';
 
 /** A platform reduced to the fields that identify it, normalised as containerd does. */
 export interface NormalizedPlatform {
+  /** Lower-cased operating system (`macos` → `darwin`). */
   os: string;
+  /** Normalised architecture (`x86_64` → `amd64`, `aarch64` → `arm64`, `i386` → `386`). */
   architecture: string;
+  /** Normalised variant (`arm` → `v7`, `arm64/v8` → none); absent when there is none. */
   variant?: string;
   /** Windows only: the first three components of `os.version`. */
   osVersion?: string;
@@ -98,7 +101,13 @@ export function platformKey(
 /**
  * A short human-readable name of an entry's platform, as written by the logs and results:
  * `linux/arm64`, `linux/arm/v7`, `windows/amd64 10.0.17763.1879`, or the digest of an entry
- * without a platform.
+ * without a platform. Written as the entry says it (not normalised).
+ *
+ * @example
+ * ```ts
+ * formatPlatform({ mediaType, digest, size, platform: { os: 'linux', architecture: 'arm', variant: 'v7' } });
+ * // 'linux/arm/v7'
+ * ```
  */
 export function formatPlatform(descriptor: ReadonlyDeep<ManifestDescriptor>): string {
   const p = descriptor.platform;

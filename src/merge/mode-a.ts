@@ -18,7 +18,8 @@ import type { MergeOptions } from './options.js';
  *   the same digest.
  *
  * For lists without attestations or platform-less entries and `match: 'architecture'`, this
- * is exactly pubtools-quay's `_get_missing_archs`.
+ * is exactly pubtools-quay's `ManifestListMerger.get_missing_architectures` (without its log
+ * line).
  *
  * Never mutates its inputs; the result shares no objects with them.
  *
@@ -49,7 +50,7 @@ export function getMissingArchitectures(
  * Mode A, step 2: a new list with the source's top-level fields (the destination's are
  * dropped) and `manifests` = the source entries, in source order, then `missing`, in its
  * order. No entry is checked or removed here: pass what {@link getMissingArchitectures}
- * returned.
+ * returned. pubtools-quay's `_add_missing_architectures`.
  *
  * Never mutates its inputs; the result shares no objects with them.
  *

@@ -26,10 +26,37 @@ export type MergeJob =
 
 /** The outcome of one job, in the order of the jobs given. */
 export type MergeJobOutcome =
-  | { status: 'fulfilled'; index: number; job: MergeJob; result: MergeResult }
-  | { status: 'rejected'; index: number; job: MergeJob; error: unknown }
+  /** The job ran and resolved. */
+  | {
+      /** The job resolved. */
+      status: 'fulfilled';
+      /** Index of the job in the `jobs` given. */
+      index: number;
+      /** The job. */
+      job: MergeJob;
+      /** What the merge resolved to. */
+      result: MergeResult;
+    }
+  /** The job ran and failed. */
+  | {
+      /** The job failed. */
+      status: 'rejected';
+      /** Index of the job in the `jobs` given. */
+      index: number;
+      /** The job. */
+      job: MergeJob;
+      /** What it threw: usually a {@link ManifestListMergerError} subclass (check `code`). */
+      error: unknown;
+    }
   /** Not run because the batch stopped (`stopOnError`, or the signal aborted). */
-  | { status: 'skipped'; index: number; job: MergeJob };
+  | {
+      /** The job was not run. */
+      status: 'skipped';
+      /** Index of the job in the `jobs` given. */
+      index: number;
+      /** The job. */
+      job: MergeJob;
+    };
 
 /** A progress event of {@link mergeMany}: a job started or settled. */
 export interface MergeProgress {

@@ -113,6 +113,14 @@ function statusOf(error: unknown): unknown {
  * axios-style `response.status`). An error that says it is about authentication
  * (`isAuthenticationFailure: true`, as our `AuthenticationError` does) is never "not found":
  * a failing login must not pass for a missing image.
+ *
+ * @example
+ * ```ts
+ * isNotFoundError({ status: 404 });                       // true
+ * isNotFoundError({ response: { status: 401 } });         // true (axios-style; Quay's missing repository)
+ * isNotFoundError({ status: 401, isAuthenticationFailure: true }); // false
+ * isNotFoundError(new Error('ECONNRESET'));               // false
+ * ```
  */
 export function isNotFoundError(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;

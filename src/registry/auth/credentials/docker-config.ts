@@ -11,10 +11,22 @@ export interface DockerConfigFile {
   credHelpers?: Record<string, string>;
   /** The default credential store, e.g. `desktop`, `osxkeychain`, `pass`. */
   credsStore?: string;
-  /** Stored credentials per registry. */
+  /**
+   * Stored credentials per registry, keyed by host (`quay.io`) or by URL
+   * (`https://index.docker.io/v1/` for Docker Hub).
+   */
   auths?: Record<
     string,
-    { auth?: string; username?: string; password?: string; identitytoken?: string }
+    {
+      /** Base64 of `user:password` (split on the first `:`), as `docker login` writes it. */
+      auth?: string;
+      /** A user name stored in clear (used with `password` when `auth` is absent). */
+      username?: string;
+      /** A password stored in clear (used with `username` when `auth` is absent). */
+      password?: string;
+      /** An identity (refresh) token; preferred over `auth`, exchanged at the token endpoint. */
+      identitytoken?: string;
+    }
   >;
 }
 
