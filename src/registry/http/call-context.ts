@@ -19,18 +19,16 @@ export class CallContext {
   readonly signal: AbortSignal;
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout | undefined;
-  private readonly onUserAbort: (() => void) | undefined;
 
   constructor(
-    private readonly userSignal: AbortSignal | undefined,
+    userSignal: AbortSignal | undefined,
     private readonly deadlineMs: number | undefined,
   ) {
-    this.signal = this.controller.signal;
-    if (userSignal?.aborted) this.controller.abort(userSignal.reason);
-    else if (userSignal) {
-      this.onUserAbort = () => this.controller.abort(userSignal.reason);
-      userSignal.addEventListener('abort', this.onUserAbort, { once: true });
-    }
+    // AbortSignal.any links without adding an 'abort' listener to the caller's signal, so
+    // many concurrent calls sharing one signal raise no MaxListenersExceededWarning.
+    this.signal = userSignal
+      ? AbortSignal.any([userSignal, this.controller.signal])
+      : this.controller.signal;
     if (deadlineMs !== undefined && deadlineMs > 0 && Number.isFinite(deadlineMs)) {
       this.timer = setTimeout(() => this.controller.abort(DEADLINE), deadlineMs);
     }
@@ -87,9 +85,8 @@ export class CallContext {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  /** Stops the deadline timer and the listener on the caller's signal. */
+  /** Stops the deadline timer. */
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
-    if (this.onUserAbort) this.userSignal?.removeEventListener('abort', this.onUserAbort);
   }
 }
