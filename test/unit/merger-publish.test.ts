@@ -18,6 +18,7 @@ import {
   OCI_IMAGE_MANIFEST,
   parseManifestList,
   type RegistryClient,
+  UnsupportedOperationError,
 } from '../../src/index.js';
 
 const SRC = 'registry.test/acme/app:new';
@@ -275,6 +276,36 @@ describe('children', () => {
     expect(result.copy).toMatchObject({ manifests: [child], mountedBlobs: 0, uploadedBlobs: 2 });
     expect(target.holdsBlob(dest, layer)).toBe(true);
     expect(target.calls.some((c) => c.method === 'mountBlob')).toBe(false);
+  });
+
+  it('a client without blob methods works until a copy is needed, then names the method', async () => {
+    const { registry: source } = crossRepo();
+    const target = new InMemoryRegistryClient();
+    const dest = 'other.test/acme/app:1.0';
+    target.setManifest(dest, list([entry('amd64')]));
+    // Only the two required methods: enough for a merge whose children are present.
+    const minimal = (inner: InMemoryRegistryClient): RegistryClient => ({
+      getManifest: (image, o) => inner.getManifest(image, o),
+      putManifest: (...args) => inner.putManifest(...args),
+    });
+    const error = await new ManifestListMerger({
+      srcImage: BUILD,
+      destImage: dest,
+      srcClient: minimal(source),
+      destClient: minimal(target),
+    })
+      .mergeManifestLists()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnsupportedOperationError);
+    expect((error as UnsupportedOperationError).method).toBe('getBlob');
+    expect(target.calls.filter((c) => c.method === 'put')).toEqual([]);
+
+    // Same clients, a merge within one repository: no copy needed, no error.
+    const same = new InMemoryRegistryClient();
+    same.setManifest(SRC, list([entry('amd64')]));
+    same.setManifest(DEST, list([entry('s390x')]));
+    const ok = await merger(minimal(same)).mergeManifestLists();
+    expect(ok.pushed).toBe(true);
   });
 
   it('with copyChildren: false fails listing every missing digest and pushes nothing', async () => {
