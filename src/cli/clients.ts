@@ -14,14 +14,19 @@ export interface ClientFlags {
   env: NodeJS.ProcessEnv;
 }
 
+/** The two clients of a command, and how to close their connections. */
+export interface OpenClients {
+  src: HttpRegistryClient;
+  dest: HttpRegistryClient;
+  /** Closes the keep-alive sockets of both. */
+  close(): void;
+}
+
 /**
  * The source and destination clients. One client serves both sides when their credentials
  * are the same (one token cache); otherwise each side gets its own.
  */
-export function createClients(
-  creds: ResolvedCredentials,
-  flags: ClientFlags,
-): { src: HttpRegistryClient; dest: HttpRegistryClient } {
+export function createClients(creds: ResolvedCredentials, flags: ClientFlags): OpenClients {
   const make = (side: SideCredentials): HttpRegistryClient =>
     new HttpRegistryClient({
       username: side.username,
@@ -35,5 +40,13 @@ export function createClients(
   const src = make(creds.src);
   const same =
     creds.src.username === creds.dest.username && creds.src.password === creds.dest.password;
-  return { src, dest: same ? src : make(creds.dest) };
+  const dest = same ? src : make(creds.dest);
+  return {
+    src,
+    dest,
+    close: () => {
+      src.close();
+      if (dest !== src) dest.close();
+    },
+  };
 }

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { type BulkJob, parseBulkFile } from './bulk-file.js';
-import { createClients } from './clients.js';
 import { errorCode, errorMessage } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { outcomeOf, type ResultView, type RunContext, resultJson, shortDigest } from './format.js';
@@ -9,7 +8,7 @@ import { type MergeJob, type MergeJobOutcome, mergeMany, parseImageReference } f
 import type { BulkOptions } from './options.js';
 import { Output } from './output.js';
 import { ProgressBar } from './progress.js';
-import { type CommandEnv, checkDestination, credentialsFor } from './run-merge.js';
+import { type CommandEnv, checkDestination, openClients } from './run-merge.js';
 import { UsageError } from './usage-error.js';
 
 function contextOf(job: BulkJob, dryRun: boolean): RunContext {
@@ -49,18 +48,8 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
       }
     });
 
-    const creds = await credentialsFor(opts, env, out);
-    const clients = createClients(creds, {
-      insecure: opts.insecure ?? [],
-      timeoutMs: opts.timeout,
-      dockerConfig: opts.dockerConfig,
-      logger: out.clientLogger(),
-      env: env.io.env,
-    });
-    close = () => {
-      clients.src.close();
-      if (clients.dest !== clients.src) clients.dest.close();
-    };
+    const clients = await openClients(opts, env, out);
+    close = clients.close;
     const dryRun = opts.dryRun === true;
     const libraryJobs: MergeJob[] = jobs.map((job) =>
       job.archs

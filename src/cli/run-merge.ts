@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { createClients } from './clients.js';
+import { createClients, type OpenClients } from './clients.js';
 import { type ResolvedCredentials, resolveCredentials, secretsOf } from './credentials.js';
 import { ExitCode } from './exit-codes.js';
 import { formatSummary, type ResultView, type RunContext, resultJson } from './format.js';
@@ -62,6 +62,22 @@ export async function credentialsFor(
   return creds;
 }
 
+/** Resolves the credentials and opens the two clients a command uses. */
+export async function openClients(
+  opts: CommonOptions,
+  env: CommandEnv,
+  out: Output,
+): Promise<OpenClients> {
+  const creds = await credentialsFor(opts, env, out);
+  return createClients(creds, {
+    insecure: opts.insecure ?? [],
+    timeoutMs: opts.timeout,
+    dockerConfig: opts.dockerConfig,
+    logger: out.clientLogger(),
+    env: env.io.env,
+  });
+}
+
 /**
  * Checks a destination reference: valid, and a tag rather than a digest.
  *
@@ -99,18 +115,8 @@ export async function runMerge(
       throw new UsageError("'select' needs at least one --arch, e.g. --arch amd64 --arch arm64");
     }
 
-    const creds = await credentialsFor(opts, env, out);
-    const clients = createClients(creds, {
-      insecure: opts.insecure ?? [],
-      timeoutMs: opts.timeout,
-      dockerConfig: opts.dockerConfig,
-      logger: out.clientLogger(),
-      env: env.io.env,
-    });
-    close = () => {
-      clients.src.close();
-      if (clients.dest !== clients.src) clients.dest.close();
-    };
+    const clients = await openClients(opts, env, out);
+    close = clients.close;
     const merger = new ManifestListMerger({
       srcImage: src,
       destImage: dest,
