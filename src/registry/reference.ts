@@ -181,7 +181,8 @@ export function splitHostPort(host: string): { hostname: string; port: number | 
 
 /**
  * True for loopback hosts, spoken to over plain HTTP as Docker does: `localhost`,
- * `127.0.0.0/8` and `::1`, with or without a port.
+ * `127.0.0.0/8` and `::1`, with or without a port. `*.localhost` names are not: resolvers
+ * that do not special-case them send them to DNS, so a realm named so could be anywhere.
  *
  * @example
  * ```ts
@@ -194,7 +195,6 @@ export function isLoopbackHost(host: string): boolean {
   const name = hostname.toLowerCase();
   return (
     name === 'localhost' ||
-    name.endsWith('.localhost') ||
     LOOPBACK_V4_RE.test(name) ||
     name === '::1'
   );

@@ -508,6 +508,40 @@ describe('token endpoint faults (a proxy in front of the issuer)', () => {
     }
   });
 
+  it('a token endpoint redirecting (307) to another origin gets neither the identity token nor the password', async () => {
+    const attacker = await startOtherOrigin({ rejectAuthorization: false });
+    const rewrite = viaIssuerProxy();
+    const redirect = issuerProxy.addFault({
+      action: 'redirect',
+      to: attacker.url,
+      status: 307,
+      times: Number.POSITIVE_INFINITY,
+    });
+    try {
+      const identity = reg.issuer.issueRefreshToken('alice');
+      for (const extra of [
+        {
+          username: undefined,
+          password: undefined,
+          credentials: async () => ({ identityToken: identity }),
+        },
+        {},
+      ] as HttpRegistryClientOptions[]) {
+        const { client: c } = client(extra);
+        const error = await c.getManifest(image()).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(AuthenticationError);
+        expect((error as AuthenticationError).reason).toBe('token-endpoint-failed');
+        expect(String((error as Error).message)).not.toContain(identity);
+      }
+      expect(redirect.hits).toBe(2);
+      expect(attacker.requests).toEqual([]);
+    } finally {
+      redirect.remove();
+      rewrite.remove();
+      await attacker.stop();
+    }
+  });
+
   it('the deadline covers token requests too', async () => {
     const rewrite = viaIssuerProxy();
     const stall = issuerProxy.addFault({ action: 'stall', times: Number.POSITIVE_INFINITY });

@@ -8,6 +8,7 @@ import { ManifestTooLargeError } from '../../errors/manifest-too-large-error.js'
 import { redact } from '../../errors/redact.js';
 import { RegistryError } from '../../errors/registry-error.js';
 import { RequestTimeoutError } from '../../errors/request-timeout-error.js';
+import { isLoopbackHost } from '../reference.js';
 import { isRetryableFailure, RETRYABLE_STATUSES } from '../retry/retry-condition.js';
 import { computeRetryDelay, parseRetryAfter } from '../retry/retry-delay.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
@@ -182,6 +183,26 @@ export class Transport {
         throw new RegistryError(`Refusing a redirect to a ${next.protocol} URL`, { method, url });
       }
       if (next.origin !== origin) {
+        // A token request carries credentials in its headers or its body (an identity token
+        // in a POST form, re-sent as is on a 307/308): it never follows another origin.
+        if (request.kind === 'token') {
+          throw new RegistryError(
+            `Refusing to follow the token endpoint's redirect (${response.status}) to another origin (${next.origin})`,
+            { method, url: request.url, status: response.status },
+          );
+        }
+        // Never downgrade to plain HTTP off loopback.
+        if (
+          next.protocol === 'http:' &&
+          new URL(url).protocol === 'https:' &&
+          !isLoopbackHost(next.host)
+        ) {
+          throw new RegistryError(`Refusing a redirect from HTTPS to plain HTTP (${next.origin})`, {
+            method,
+            url: request.url,
+            status: response.status,
+          });
+        }
         // Never carry credentials to another origin (Quay/ECR redirect blobs to S3).
         for (const name of Object.keys(headers)) {
           if (name.toLowerCase() === 'authorization')
