@@ -67,7 +67,7 @@ export async function findMissingChildren(
     candidates,
     ctx.concurrency,
     (d) => manifestExists(ctx.destClient, ctx.destImage, d.digest, ctx.signal),
-    ctx.signal,
+    { signal: ctx.signal },
   );
   return candidates.filter((_, index) => !present[index]);
 }
@@ -84,8 +84,16 @@ export async function findMissingChildren(
  */
 export async function copyChildren(
   children: readonly Descriptor[],
-  ctx: ChildrenContext,
+  outer: ChildrenContext,
 ): Promise<CopyReport> {
+  // The first failure aborts everything still in flight, and the copy settles before it
+  // rejects: no blob or manifest is written behind a merge that already failed.
+  const stop = new AbortController();
+  const signal = outer.signal ? AbortSignal.any([outer.signal, stop.signal]) : stop.signal;
+  const ctx: ChildrenContext = { ...outer, signal };
+  const halt = (error: unknown): void => {
+    if (!stop.signal.aborted) stop.abort(error);
+  };
   const report: CopyReport = { manifests: [], mountedBlobs: 0, uploadedBlobs: 0, presentBlobs: 0 };
   const limiter = new Limiter(ctx.concurrency);
   const blobs = new Map<string, Promise<void>>();
@@ -96,13 +104,15 @@ export async function copyChildren(
     let pending = blobs.get(blob.digest);
     if (!pending) {
       pending = limiter.run(() => transferBlob(blob));
+      pending.catch(halt);
       blobs.set(blob.digest, pending);
     }
     return pending;
   };
 
   const transferBlob = async (blob: Descriptor): Promise<void> => {
-    const { srcClient, destClient, srcImage, destImage, signal } = ctx;
+    const { srcClient, destClient, srcImage, destImage } = ctx;
+    signal.throwIfAborted();
     if (sameRepository) {
       report.presentBlobs++;
       return;
@@ -112,9 +122,15 @@ export async function copyChildren(
       return;
     }
     if (sameRegistry && destClient.mountBlob) {
-      if (await destClient.mountBlob(destImage, blob.digest, srcImage, { signal })) {
-        report.mountedBlobs++;
-        return;
+      try {
+        if (await destClient.mountBlob(destImage, blob.digest, srcImage, { signal })) {
+          report.mountedBlobs++;
+          return;
+        }
+      } catch (error) {
+        // The destination's credentials may not read the source repository (two robots on
+        // one registry): stream it through the source client instead.
+        if (!isAccessRefusal(error)) throw error;
       }
     }
     if (!srcClient.getBlob)
@@ -122,12 +138,17 @@ export async function copyChildren(
     if (!destClient.putBlob)
       throw new UnsupportedOperationError('putBlob', `copy blob ${blob.digest}`);
     const content = await srcClient.getBlob(srcImage, blob.digest, { signal });
-    await destClient.putBlob(destImage, blob.digest, content, { signal });
+    try {
+      await destClient.putBlob(destImage, blob.digest, content, { signal });
+    } finally {
+      // An upload that failed before reading its input must not leave the download open.
+      (content.stream as { destroy?: () => void }).destroy?.();
+    }
     report.uploadedBlobs++;
   };
 
   const copyManifest = async (digest: string): Promise<void> => {
-    const { srcClient, destClient, srcImage, destImage, signal } = ctx;
+    const { srcClient, destClient, srcImage, destImage } = ctx;
     const fetched: FetchedManifest = await srcClient.getManifest(withDigest(srcImage, digest), {
       signal,
     });
@@ -151,7 +172,10 @@ export async function copyChildren(
     };
     if (isManifestListMediaType(fetched.mediaType) || Array.isArray(doc.manifests)) {
       const missing = await findMissingChildren(doc.manifests ?? [], new Set(), ctx);
-      await mapLimit(missing, ctx.concurrency, (child) => copyManifest(child.digest), signal);
+      await mapLimit(missing, ctx.concurrency, (child) => copyManifest(child.digest), {
+        signal,
+        onFailure: halt,
+      });
     } else {
       const needed = [doc.config, ...(doc.layers ?? []), ...(doc.blobs ?? [])].filter(
         (blob): blob is Descriptor =>
@@ -159,14 +183,31 @@ export async function copyChildren(
           typeof blob.digest === 'string' &&
           !(blob.urls && blob.urls.length > 0),
       );
-      await Promise.all(needed.map(ensureBlob));
+      const settled = await Promise.allSettled(needed.map(ensureBlob));
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }
+    signal.throwIfAborted();
     await destClient.putManifest(withDigest(destImage, digest), fetched.bytes, fetched.mediaType, {
       signal,
     });
     report.manifests.push(digest);
   };
 
-  await mapLimit(children, ctx.concurrency, (child) => copyManifest(child.digest), ctx.signal);
+  try {
+    await mapLimit(children, ctx.concurrency, (child) => copyManifest(child.digest), {
+      signal: outer.signal,
+      onFailure: halt,
+    });
+  } catch (error) {
+    // Report the failure that stopped the copy, not the aborts it caused.
+    throw stop.signal.aborted ? stop.signal.reason : error;
+  }
   return report;
+}
+
+/** A 401/403 or an authentication failure: the credentials may not do this here. */
+function isAccessRefusal(error: unknown): boolean {
+  const e = error as { status?: unknown; isAuthenticationFailure?: unknown } | null;
+  return e?.isAuthenticationFailure === true || e?.status === 401 || e?.status === 403;
 }

@@ -420,6 +420,21 @@ export class HttpRegistryClient implements RegistryClient {
     options: RequestOptions = {},
   ): Promise<void> {
     const ref = parseImageReference(image);
+    try {
+      await this.uploadBlob(ref, digest, blob, options);
+    } catch (error) {
+      // A failed upload must not leave the caller's download open and paused.
+      (blob.stream as { destroy?: () => void }).destroy?.();
+      throw error;
+    }
+  }
+
+  private async uploadBlob(
+    ref: ImageReference,
+    digest: string,
+    blob: BlobContent,
+    options: RequestOptions,
+  ): Promise<void> {
     await this.withCall(options, async (ctx) => {
       const { response: started, url: startUrl } = await this.request(
         ref,

@@ -270,3 +270,41 @@ describe('mergeMany on a real registry', () => {
     expect((await archsAt(reg, repo, 'dest-150')).archs).toEqual(['s390x', 'amd64']);
   });
 });
+
+describe('two robots on one token registry', () => {
+  it('copies children by streaming when the destination robot may not read the source repository', async () => {
+    const { startTokenRegistry } = await import('../support/registry.js');
+    const { defaultPolicy } = await import('../support/token-issuer.js');
+    const tokenReg = await startTokenRegistry({
+      users: { alice: 'alice-pw', carol: 'carol-pw' },
+      // carol (the release robot) may pull and push rel/* only; alice (the build robot) all.
+      policy: (subject, resource, requested) =>
+        subject === 'carol'
+          ? resource.name.startsWith('rel/')
+            ? requested.filter((a) => a === 'pull' || a === 'push')
+            : []
+          : defaultPolicy(subject, resource, requested),
+    });
+    try {
+      const build = `build/${uniqueRepo('b').split('/')[1]}`;
+      const rel = `rel/${uniqueRepo('r').split('/')[1]}`;
+      const src = await pushList(tokenReg, build, 'b', { platforms: ['linux/s390x'] });
+      await pushList(tokenReg, rel, '1.0', { platforms: ['linux/amd64'] });
+      const result = await new ManifestListMerger({
+        srcImage: `${tokenReg.host}/${build}:b`,
+        destImage: `${tokenReg.host}/${rel}:1.0`,
+        srcClient: new HttpRegistryClient({ username: 'alice', password: 'alice-pw' }),
+        destClient: new HttpRegistryClient({ username: 'carol', password: 'carol-pw' }),
+      }).mergeManifestLists();
+      expect(result.copy).toMatchObject({
+        manifests: [src.images[0]?.digest],
+        mountedBlobs: 0,
+        uploadedBlobs: 2,
+      });
+      const after = await getManifest(tokenReg, rel, '1.0');
+      expect(after.digest).toBe(result.digest);
+    } finally {
+      await tokenReg.stop();
+    }
+  });
+});

@@ -308,6 +308,100 @@ describe('children', () => {
     expect(ok.pushed).toBe(true);
   });
 
+  it('a failing child copy stops the others: nothing is written after the merge rejects', async () => {
+    const registry = new InMemoryRegistryClient();
+    const child = (arch: string) => {
+      const config = registry.setBlob(BUILD, `${arch}-config`);
+      const bytes = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: DOCKER_MANIFEST,
+        config: {
+          mediaType: 'application/vnd.docker.container.image.v1+json',
+          digest: config,
+          size: 1,
+        },
+        layers: [],
+      });
+      const digest = registry.setManifest(
+        `registry.test/build/app:${arch}-image`,
+        bytes,
+        DOCKER_MANIFEST,
+      );
+      return {
+        mediaType: DOCKER_MANIFEST,
+        digest,
+        size: bytes.length,
+        platform: { os: 'linux', architecture: arch },
+      };
+    };
+    const [a, b] = [child('amd64'), child('arm64')];
+    registry.setManifest(BUILD, list([a, b]));
+    registry.setManifest(DEST, list([entry('s390x')]));
+    const writes: string[] = [];
+    const source: RegistryClient = {
+      getManifest: async (image, o) => {
+        if (image.endsWith(a.digest))
+          throw Object.assign(new Error('boom on amd64'), { status: 500 });
+        if (image.endsWith(b.digest)) await new Promise((r) => setTimeout(r, 50));
+        return registry.getManifest(image, o);
+      },
+      putManifest: (...args) => registry.putManifest(...args),
+      getBlob: (...args) => registry.getBlob(...args),
+    };
+    const target: RegistryClient = {
+      getManifest: (image, o) => registry.getManifest(image, o),
+      headManifest: (image, o) => registry.headManifest(image, o),
+      hasBlob: (...args) => registry.hasBlob(...args),
+      mountBlob: async (...args) => {
+        writes.push('mount');
+        return registry.mountBlob(...args);
+      },
+      putManifest: async (image, ...rest) => {
+        writes.push(`put ${image}`);
+        return registry.putManifest(image, ...rest);
+      },
+    };
+    const error = await new ManifestListMerger({
+      srcImage: BUILD,
+      destImage: DEST,
+      srcClient: source,
+      destClient: target,
+    })
+      .mergeManifestLists()
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe('boom on amd64');
+    const atRejection = writes.length;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(writes).toHaveLength(atRejection);
+    expect(writes).toEqual([]);
+    expect(registry.resolveTag(DEST)).toBeDefined();
+    expect(parseManifestList((await registry.getManifest(DEST)).bytes).manifests).toHaveLength(1);
+  });
+
+  it('falls back to streaming when the destination credentials may not mount from the source', async () => {
+    const { registry, child } = crossRepo();
+    const refusingMount: RegistryClient = {
+      getManifest: (image, o) => registry.getManifest(image, o),
+      headManifest: (image, o) => registry.headManifest(image, o),
+      putManifest: (...args) => registry.putManifest(...args),
+      hasBlob: (...args) => registry.hasBlob(...args),
+      putBlob: (...args) => registry.putBlob(...args),
+      mountBlob: async () => {
+        throw Object.assign(new Error('may not pull the source'), {
+          status: 401,
+          isAuthenticationFailure: true,
+        });
+      },
+    };
+    const result = await new ManifestListMerger({
+      srcImage: BUILD,
+      destImage: DEST,
+      srcClient: registry,
+      destClient: refusingMount,
+    }).mergeManifestLists();
+    expect(result.copy).toMatchObject({ manifests: [child], mountedBlobs: 0, uploadedBlobs: 2 });
+  });
+
   it('with copyChildren: false fails listing every missing digest and pushes nothing', async () => {
     const { registry, child } = crossRepo();
     const error = await new ManifestListMerger({
