@@ -173,8 +173,9 @@ export interface MergeResult {
   /** The full classification: added, replaced, kept and removed entries with digests. */
   plan: MergePlan;
   /**
-   * Digests of the manifests the destination repository lacks: copied by this merge, or, for
-   * a dry run or an unpushed Mode B result, to be copied by a push.
+   * Digests of the manifests the destination repository lacks: copied by this push, or, for a
+   * dry run, to be copied by one. Not checked (empty) for a Mode B result that is neither
+   * pushed nor a dry run: ask with `dryRun: true` to know before uploading it yourself.
    */
   childrenToCopy: string[];
   /** What the children copy did (absent when nothing was copied). */
@@ -207,6 +208,19 @@ function namesBySide(src: ManifestList, list: ManifestList): { added: string[]; 
     (fromSource.has(entry.digest) ? added : kept).push(formatPlatform(entry));
   }
   return { added, kept };
+}
+
+/**
+ * The seed-compatible client of one side: an {@link HttpRegistryClient} with these
+ * credentials when both are given, else `undefined`.
+ */
+export function clientFromCredentials(
+  username: string | undefined,
+  password: string | undefined,
+  logger: Logger | undefined,
+): HttpRegistryClient | undefined {
+  if (username === undefined || password === undefined) return undefined;
+  return new HttpRegistryClient({ username, password, logger });
 }
 
 function rehost(image: string, host: string | undefined): string {
@@ -274,22 +288,10 @@ export class ManifestListMerger {
     this.#maxAttempts = Math.max(1, options.maxAttempts ?? 5);
     this.#srcClient =
       options.srcClient ??
-      (options.srcUsername !== undefined && options.srcPassword !== undefined
-        ? new HttpRegistryClient({
-            username: options.srcUsername,
-            password: options.srcPassword,
-            logger: options.logger,
-          })
-        : undefined);
+      clientFromCredentials(options.srcUsername, options.srcPassword, options.logger);
     this.#destClient =
       options.destClient ??
-      (options.destUsername !== undefined && options.destPassword !== undefined
-        ? new HttpRegistryClient({
-            username: options.destUsername,
-            password: options.destPassword,
-            logger: options.logger,
-          })
-        : undefined);
+      clientFromCredentials(options.destUsername, options.destPassword, options.logger);
   }
 
   /**
@@ -430,9 +432,14 @@ export class ManifestListMerger {
       if (dest === undefined) throw new DestinationNotFoundError(this.destImage);
       const missing = getMissingArchitectures(src.list, dest.list, { match });
       if (attempt === 1) {
+        // The seed's words: bare architectures (`s390x`); a variant or another OS is named too.
         const names = missing
           .filter((d) => entryKind(d) === 'image')
-          .map((d) => (match === 'architecture' ? d.platform?.architecture : formatPlatform(d)));
+          .map((d) =>
+            match === 'architecture'
+              ? d.platform?.architecture
+              : formatPlatform(d).replace(/^linux\//, ''),
+          );
         log(this.#logger, 'info', `Architectures missing from the new image: ${names.join(', ')}`);
       }
       merged = addMissingArchitectures(src.list, missing);

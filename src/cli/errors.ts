@@ -1,6 +1,6 @@
 import { ExitCode, exitCodeFor } from './exit-codes.js';
 
-/** What to do about an error, by its `code`. */
+/** What to do about an error, by its `code` (every code the library and the CLI produce). */
 const HINTS: Record<string, string> = {
   USAGE: "see 'manifest-list-merger --help'",
   INVALID_REFERENCE: 'write it as [host[:port]/]repository[:tag]',
@@ -14,13 +14,55 @@ const HINTS: Record<string, string> = {
   MISSING_CHILDREN: 'drop --no-copy-children to copy them, or push them to the destination first',
   INVALID_MANIFEST_LIST: 'both references must name a manifest list or an image index',
   TIMEOUT: 'the registry did not answer in time; check the network or raise --timeout',
-  ABORTED: 'interrupted',
+  ABORTED: 'interrupted; run the command again to finish',
   NETWORK_ERROR:
-    'check that the registry is reachable (host, port, proxy); --insecure HOST for plain HTTP',
-  DIGEST_MISMATCH: 'the registry (or a proxy) returned other bytes than it named; try again',
-  MANIFEST_TOO_LARGE: 'the manifest is larger than registries accept',
-  INCOMPATIBLE_MEDIA_TYPE: 'the list needs an OCI image index for these fields',
+    'check that the registry is reachable (host, port, proxy, TLS certificate); --insecure HOST for plain HTTP',
+  REGISTRY_ERROR:
+    'the registry refused the request; run again with --verbose to see the requests and its answers',
+  DIGEST_MISMATCH:
+    'the registry (or a proxy) returned other bytes than it named; try again, bypassing any proxy',
+  MANIFEST_TOO_LARGE:
+    'the manifest is larger than registries accept; check that the reference names a manifest list',
+  INCOMPATIBLE_MEDIA_TYPE:
+    'the list needs an OCI image index for these fields; build both sides in one format',
+  UNSUPPORTED_OPERATION:
+    'the registry client cannot copy the missing children; push them to the destination repository first',
+  CLIENTS_NOT_SET: 'give a user name and a password for each side, or neither',
+  OUTPUT_FAILED:
+    'the registry side is done; run the same command with --dry-run --output FILE to get the bytes again',
 };
+
+/** The hint for an error without a known code: a Node.js system error, or a bug. */
+function fallbackHint(error: unknown): string {
+  const code = errorCode(error);
+  if (code !== undefined && /^E[A-Z]+$/.test(code)) {
+    return `a system error (${code}): check the paths, permissions and free space it names`;
+  }
+  return 'run again with --verbose for the stack; if it persists, report it with that output';
+}
+
+/** The hint for a `REGISTRY_ERROR`, from the HTTP status and method when there is one. */
+function registryHint(error: unknown): string {
+  const { status, method } = error as { status?: unknown; method?: unknown };
+  const writing = typeof method === 'string' && /^(PUT|POST|PATCH|DELETE)$/i.test(method);
+  if (typeof status !== 'number') return HINTS['REGISTRY_ERROR'] as string;
+  if (status === 405 || (status === 404 && writing)) {
+    return writing
+      ? 'the registry refused the request — check that it accepts pushes to this repository (not a read-only mirror or pull-through cache)'
+      : 'the registry refused the request — check the registry host and that it serves the registry API';
+  }
+  if (status === 403) {
+    return `the registry denied the request — check that these credentials may ${writing ? 'push to' : 'read'} this repository`;
+  }
+  if (status === 429) return 'the registry is rate-limiting these requests — wait and run again';
+  if (status >= 500) {
+    return 'the registry failed, even after retries — try again later, or check its status and logs';
+  }
+  if (status === 400) {
+    return 'the registry refused the list or the tag — see its error codes; run again with --verbose for the request log';
+  }
+  return HINTS['REGISTRY_ERROR'] as string;
+}
 
 /** The `code` of an error, if it has a string one. */
 export function errorCode(error: unknown): string | undefined {
@@ -33,6 +75,28 @@ export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/**
+ * What a registry said, when the message does not already say it: `HTTP 405`, and the codes of
+ * its `errors[]` body.
+ */
+function registryDetails(error: unknown, message: string): string {
+  const { status, registryCodes } = (error ?? {}) as {
+    status?: unknown;
+    registryCodes?: unknown;
+  };
+  const parts: string[] = [];
+  if (typeof status === 'number' && !new RegExp(`\\b${status}\\b`).test(message)) {
+    parts.push(`HTTP ${status}`);
+  }
+  if (Array.isArray(registryCodes)) {
+    const codes = registryCodes.filter(
+      (c): c is string => typeof c === 'string' && c !== '' && !message.includes(c),
+    );
+    if (codes.length > 0) parts.push(`registry codes: ${codes.join(', ')}`);
+  }
+  return parts.length > 0 ? ` (${parts.join('; ')})` : '';
+}
+
 /** The message of `error` for the CLI's user (library wording adjusted to the commands). */
 export function errorMessage(error: unknown): string {
   const code = errorCode(error);
@@ -40,25 +104,34 @@ export function errorMessage(error: unknown): string {
     const image = (error as { image?: unknown }).image;
     return `destination '${String(image)}' does not exist`;
   }
-  if (error instanceof Error) return oneLine(error.message);
-  return oneLine(String(error));
+  const text = oneLine(error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
+  return `${text}${registryDetails(error, text)}`;
+}
+
+/** What to do about `error`: never empty. */
+export function errorHint(error: unknown, command?: string): string {
+  const code = errorCode(error);
+  if (code === 'USAGE' && command !== undefined)
+    return `see 'manifest-list-merger ${command} --help'`;
+  if (code === 'REGISTRY_ERROR') return registryHint(error);
+  return (code !== undefined ? HINTS[code] : undefined) ?? fallbackHint(error);
 }
 
 /**
- * The error line the CLI prints on stderr: `manifest-list-merger: error: WHAT (CODE); HINT`.
- * One line; the stack only when `verbose`.
+ * The error line the CLI prints on stderr: `manifest-list-merger: error: WHAT [CODE]; HINT`
+ * (`[CODE]` left out for usage errors). One line; the stack only when `verbose`. `prefix`
+ * names what failed (e.g. a `bulk` job) before the message.
  */
-export function formatError(error: unknown, verbose: boolean, command?: string): string {
+export function formatError(
+  error: unknown,
+  verbose: boolean,
+  command?: string,
+  prefix = '',
+): string {
   const code = errorCode(error);
-  const hint =
-    code === 'USAGE' && command !== undefined
-      ? `see 'manifest-list-merger ${command} --help'`
-      : code === undefined
-        ? undefined
-        : HINTS[code];
   const tag = code !== undefined && code !== 'USAGE' ? ` [${code}]` : '';
   const message = errorMessage(error).replace(/\.$/, '');
-  let text = `manifest-list-merger: error: ${message}${tag}${hint ? `; ${hint}` : ''}\n`;
+  let text = `manifest-list-merger: error: ${prefix}${message}${tag}; ${errorHint(error, command)}\n`;
   if (verbose && error instanceof Error && error.stack) {
     text += `${error.stack}\n`;
     let cause = (error as { cause?: unknown }).cause;

@@ -53,9 +53,12 @@ export class Output {
     this.summaryStream.write(text);
   }
 
-  /** What `--quiet` still prints: one line, e.g. the digest (not under `--json`). */
+  /**
+   * What `--quiet` still prints: one line, e.g. the digest (not under `--json`). On stderr
+   * when stdout carries the list's bytes (`--output -`).
+   */
   quietLine(text: string): void {
-    if (this.flags.quiet && !this.flags.json) this.io.stdout.write(`${text}\n`);
+    if (this.flags.quiet && !this.flags.json) this.summaryStream.write(`${text}\n`);
   }
 
   /** The `--json` document on stdout. */
@@ -63,14 +66,24 @@ export class Output {
     if (this.flags.json) this.io.stdout.write(jsonLine(value));
   }
 
-  /** Raw bytes on stdout (`--output -`). */
-  raw(text: string): void {
-    this.io.stdout.write(text);
+  /** Raw bytes on stdout (`--output -`): exactly these, nothing added. */
+  raw(bytes: Uint8Array): void {
+    this.io.stdout.write(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+    );
   }
 
   /** A warning on stderr (always, even with `--quiet`: they are about security). */
   warn(message: string): void {
     this.io.stderr.write(`manifest-list-merger: ${this.errStyle.yellow('warning')}: ${message}\n`);
+  }
+
+  /**
+   * One failed part of a run (a `bulk` job): its error line on stderr, always (even with
+   * `--quiet` or `--json`), `prefix` naming the part.
+   */
+  failure(error: unknown, prefix: string): void {
+    this.io.stderr.write(formatError(error, false, undefined, prefix));
   }
 
   /** Reports `error` (one line; stack with `--verbose`; JSON too under `--json`); its exit code. */

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { formatError } from './errors.js';
+import { formatError, oneLine } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { scrubbed } from './format.js';
 import type { CliIo } from './io.js';
@@ -91,14 +91,61 @@ Examples:
 
 const COMMANDS = ['merge', 'select', 'bulk', 'help'];
 
-/** Turns commander's `error: ...` text into our one usage line. */
-function usageLine(text: string, command: string | undefined): string {
-  const message =
-    text
-      .replace(/^error:\s*/i, '')
-      .trim()
-      .split('\n')[0] ?? '';
-  return formatError(new UsageError(message), false, command);
+/**
+ * An unknown option as it may be printed: a value given with it (`--src-password=SECRET`,
+ * `-pSECRET`) could be a password typed into the wrong flag, so it becomes `***`.
+ */
+export function maskOption(flag: string): string {
+  if (flag.startsWith('--')) {
+    const i = flag.indexOf('=');
+    return i < 0 ? flag : `${flag.slice(0, i)}=***`;
+  }
+  if (flag.startsWith('-') && flag.length > 2) return `${flag.slice(0, 2)}***`;
+  return flag;
+}
+
+/**
+ * Turns commander's `error: ...` text into our one usage line: an unknown option's value
+ * masked, and commander's `(Did you mean --src?)` kept on the same line.
+ */
+export function usageLine(text: string, command: string | undefined): string {
+  let message = text.replace(/^error:\s*/i, '').trim();
+  const unknown = /^unknown option '([\s\S]*)'(\s*\(Did you mean [^\n]*\?\))?$/.exec(message);
+  if (unknown) {
+    const suggestion = unknown[2]?.trim();
+    message = `unknown option '${maskOption(unknown[1] ?? '')}'${suggestion ? ` ${suggestion}` : ''}`;
+  }
+  return formatError(new UsageError(oneLine(message)), false, command);
+}
+
+/** Every flag (`--src`, `-s`, `--no-docker-config` …) of the program and its commands. */
+function knownFlags(program: Command): Set<string> {
+  const flags = new Set(['--help', '-h', '--version', '-V']);
+  for (const cmd of [program, ...program.commands]) {
+    for (const option of cmd.options) {
+      if (option.long) flags.add(option.long);
+      if (option.short) flags.add(option.short);
+    }
+  }
+  return flags;
+}
+
+/**
+ * The values given with unknown options (`--src-password=SECRET`, `-pSECRET`): treated as
+ * secrets, so that no output can echo them.
+ */
+function unknownOptionValues(argv: readonly string[], known: Set<string>): string[] {
+  const values: string[] = [];
+  for (const arg of argv) {
+    if (arg === '--') break;
+    const long = /^(--[^=]+)=([\s\S]+)$/.exec(arg);
+    if (long) {
+      if (!known.has(long[1] as string)) values.push(long[2] as string);
+    } else if (/^-[^-]/.test(arg) && arg.length > 2 && !known.has(arg.slice(0, 2))) {
+      values.push(arg.slice(2));
+    }
+  }
+  return values.filter((v) => v.length >= 4);
 }
 
 /**
@@ -195,6 +242,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     },
     command,
   );
+  secrets.push(...unknownOptionValues(argv, knownFlags(program)));
   if (first === undefined) {
     safeIo.stderr.write(program.helpInformation());
     return ExitCode.USAGE;

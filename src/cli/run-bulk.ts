@@ -78,6 +78,14 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
         if (event.type === 'settled' && event.outcome) {
           bar?.done();
           out.summary(lineFor(event.outcome, jobs, dryRun, out));
+          // Which job failed, and why: on stderr always, even with --quiet or --json.
+          if (event.outcome.status === 'rejected') {
+            const job = jobs[event.index] as BulkJob;
+            out.failure(
+              event.outcome.error,
+              `job ${event.index + 1} (${job.src} -> ${job.dest}): `,
+            );
+          }
         }
         const job = jobs[event.index];
         bar?.update(event.done, event.total, job ? `${job.src} -> ${job.dest}` : '');

@@ -1,12 +1,18 @@
-import { writeFile } from 'node:fs/promises';
 import { createClients, type OpenClients } from './clients.js';
 import { type ResolvedCredentials, resolveCredentials, secretsOf } from './credentials.js';
 import { ExitCode } from './exit-codes.js';
-import { formatSummary, type ResultView, type RunContext, resultJson } from './format.js';
+import {
+  formatSummary,
+  outcomeOf,
+  type ResultView,
+  type RunContext,
+  resultJson,
+} from './format.js';
 import type { CliIo } from './io.js';
 import { ManifestListMerger, parseImageReference } from './library.js';
 import type { CommonOptions, MergeOptions } from './options.js';
 import { Output } from './output.js';
+import { OutputFile, OutputFileError } from './output-file.js';
 import { UsageError } from './usage-error.js';
 
 /** What a command needs besides its flags: streams, and where to register secrets. */
@@ -101,6 +107,7 @@ export async function runMerge(
   const toStdout = opts.output === '-';
   const out = new Output(env.io, { ...opts, summaryToStderr: toStdout, command });
   let close: (() => void) | undefined;
+  let file: OutputFile | undefined;
   try {
     const src = aliased(opts.src, opts.sourceRef, '--src', '--source-ref');
     const dest = aliased(opts.dest, opts.destRef, '--dest', '--dest-ref');
@@ -114,6 +121,8 @@ export async function runMerge(
     if (command === 'select' && archs.length === 0) {
       throw new UsageError("'select' needs at least one --arch, e.g. --arch amd64 --arch arm64");
     }
+    // Before any request: a FILE that cannot be written must not fail after the push.
+    if (opts.output !== undefined && !toStdout) file = await OutputFile.open(opts.output);
 
     const clients = await openClients(opts, env, out);
     close = clients.close;
@@ -140,8 +149,23 @@ export async function runMerge(
     const ctx: RunContext = { command, source: src, destination: dest, push, dryRun: call.dryRun };
     const view = result as unknown as ResultView;
     const text = Buffer.from(result.bytes).toString('utf8');
-    if (opts.output !== undefined && !toStdout) await writeFile(opts.output, result.bytes);
-    if (toStdout) out.raw(text.endsWith('\n') ? text : `${text}\n`);
+    if (file !== undefined) {
+      const path = file.path;
+      try {
+        await file.write(result.bytes);
+      } catch (error) {
+        const outcome = outcomeOf(view, ctx);
+        const done =
+          outcome === 'pushed'
+            ? `pushed ${result.digest} to ${dest}`
+            : `nothing was pushed (${outcome}; the list is ${result.digest})`;
+        throw new OutputFileError(
+          `${done}, but writing --output '${path}' failed: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+    }
+    if (toStdout) out.raw(result.bytes);
     out.summary(formatSummary(view, ctx, out.style));
     if (command === 'select' && !result.pushed && opts.output === undefined) {
       out.summary(`${text.endsWith('\n') ? text : `${text}\n`}`);
@@ -158,6 +182,7 @@ export async function runMerge(
     );
     return ExitCode.OK;
   } catch (error) {
+    await file?.discard();
     return out.error(error);
   } finally {
     close?.();

@@ -59,7 +59,9 @@ export function dockerListIncompatibilities(list: ReadonlyDeep<ManifestList>): s
  *    `annotations` and the destination has some, the destination's are kept: a source built
  *    without annotations should not strip the ones a release process put on the tag. A source
  *    with annotations wins whole (they are not merged key by key).
- * 2. **Media type**: a Docker manifest list that would name OCI manifests or carry
+ * 2. **Media type**: a list without a top-level `mediaType` gets the OCI image index type
+ *    (which is what such a list is, by the OCI spec; some registries, ECR among them, refuse
+ *    it without). A Docker manifest list that would name OCI manifests or carry
  *    `annotations`, `subject` or `artifactType` becomes an OCI image index (or, with
  *    `dockerListConversion: 'error'`, an {@link IncompatibleMediaTypeError} is thrown).
  *
@@ -76,6 +78,9 @@ export function finalizeList(
   options: FinalizeOptions = {},
 ): ManifestList {
   const out = deepCopy<ManifestList>(list);
+  // Always name the media type (ECR refuses an index without one); a list that names none
+  // is an OCI image index by the spec.
+  out.mediaType ??= OCI_IMAGE_INDEX;
   if (out.annotations === undefined && dest?.annotations !== undefined) {
     out.annotations = deepCopy(dest.annotations) as Record<string, string>;
   }

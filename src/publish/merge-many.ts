@@ -1,5 +1,6 @@
 import type { ManifestListMergerOptions, MergeCallOptions, MergeResult } from '../merger.js';
-import { ManifestListMerger } from '../merger.js';
+import { clientFromCredentials, ManifestListMerger } from '../merger.js';
+import type { HttpRegistryClient } from '../registry/http-registry-client.js';
 
 /** One merge of a {@link mergeMany} batch. */
 export type MergeJob =
@@ -142,9 +143,32 @@ export async function mergeMany(
     }
   };
 
+  // Seed-style credentials: one client per side for the whole batch, so tokens are shared
+  // (one per scope) and every connection is closed at the end.
+  const owned: HttpRegistryClient[] = [];
+  const own = (client: HttpRegistryClient | undefined) => {
+    if (client) owned.push(client);
+    return client;
+  };
+  const srcClient =
+    shared.srcClient ??
+    own(clientFromCredentials(shared.srcUsername, shared.srcPassword, shared.logger));
+  const sameCredentials =
+    shared.destUsername === shared.srcUsername && shared.destPassword === shared.srcPassword;
+  const destClient =
+    shared.destClient ??
+    (sameCredentials && !shared.srcClient
+      ? srcClient
+      : own(clientFromCredentials(shared.destUsername, shared.destPassword, shared.logger)));
+  const clients = {
+    ...(srcClient ? { srcClient } : {}),
+    ...(destClient ? { destClient } : {}),
+  };
+
   const runJob = async (job: MergeJob): Promise<MergeResult> => {
     const merger = new ManifestListMerger({
       ...shared,
+      ...clients,
       srcImage: job.srcImage,
       destImage: job.destImage,
     });
@@ -171,6 +195,10 @@ export async function mergeMany(
       notify({ type: 'settled', done, total, index, job, outcome });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, total)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, total)) }, worker));
+  } finally {
+    for (const client of owned) client.close();
+  }
   return outcomes;
 }

@@ -193,9 +193,5 @@ export function splitHostPort(host: string): { hostname: string; port: number | 
 export function isLoopbackHost(host: string): boolean {
   const { hostname } = splitHostPort(host);
   const name = hostname.toLowerCase();
-  return (
-    name === 'localhost' ||
-    LOOPBACK_V4_RE.test(name) ||
-    name === '::1'
-  );
+  return name === 'localhost' || LOOPBACK_V4_RE.test(name) || name === '::1';
 }

@@ -254,17 +254,25 @@ describe('mergeMany on a real registry', () => {
       });
     }
     await Promise.all(seeds);
-    let maxDone = 0;
+    const settled: number[] = [];
+    let running = 0;
+    let maxRunning = 0;
     const c = client();
     const outcomes = await mergeMany(jobs, {
       srcClient: c,
       destClient: c,
       concurrency: 8,
       onProgress: (e) => {
-        maxDone = Math.max(maxDone, e.done);
+        if (e.type === 'start') maxRunning = Math.max(maxRunning, ++running);
+        else {
+          running--;
+          settled.push(e.done);
+          expect(e.outcome?.index).toBe(e.index);
+        }
       },
     });
-    expect(maxDone).toBe(200);
+    expect(settled).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(maxRunning).toBe(8);
     expect(outcomes.filter((o) => o.status === 'rejected').map((o) => o.index)).toEqual([99]);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(199);
     expect((await archsAt(reg, repo, 'dest-150')).archs).toEqual(['s390x', 'amd64']);
@@ -303,6 +311,41 @@ describe('two robots on one token registry', () => {
       });
       const after = await getManifest(tokenReg, rel, '1.0');
       expect(after.digest).toBe(result.digest);
+    } finally {
+      await tokenReg.stop();
+    }
+  });
+});
+
+describe('mergeMany with seed-style credentials', () => {
+  it('builds one client per side for the batch: tokens are fetched once per scope', async () => {
+    const { startTokenRegistry } = await import('../support/registry.js');
+    const tokenReg = await startTokenRegistry();
+    try {
+      const repo = uniqueRepo('seedbulk');
+      await pushList(tokenReg, repo, 'src', { platforms: ['linux/s390x'] });
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          pushList(tokenReg, repo, `dest-${i}`, { platforms: ['linux/amd64'] }),
+        ),
+      );
+      tokenReg.issuer.resetCounts();
+      const outcomes = await mergeMany(
+        Array.from({ length: 10 }, (_, i) => ({
+          srcImage: `${tokenReg.host}/${repo}:src`,
+          destImage: `${tokenReg.host}/${repo}:dest-${i}`,
+        })),
+        {
+          srcUsername: tokenReg.username,
+          srcPassword: tokenReg.password,
+          destUsername: tokenReg.username,
+          destPassword: tokenReg.password,
+          concurrency: 1,
+        },
+      );
+      expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
+      // A pull token, then a pull,push token for the repository: not two per job.
+      expect(tokenReg.issuer.counts.total).toBeLessThanOrEqual(2);
     } finally {
       await tokenReg.stop();
     }

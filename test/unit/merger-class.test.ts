@@ -148,25 +148,50 @@ describe('mergeManifestLists (Mode A)', () => {
     expect(registry.calls.some((c) => c.method === 'put')).toBe(false);
   });
 
-  it('writes the four seed log lines through the injected logger, and nothing by default', async () => {
+  it.each(['architecture', 'platform'] as const)(
+    "writes the seed's four log lines, word for word, with match: %s",
+    async (match) => {
+      const info = vi.fn();
+      const { registry } = setup(list(entry('amd64')), list(entry('s390x'), entry('ppc64le')));
+      const merger = new ManifestListMerger({
+        srcImage: SRC,
+        destImage: DEST,
+        srcClient: registry,
+        destClient: registry,
+        logger: { info },
+        match,
+      });
+      await merger.mergeManifestLists();
+      expect(info.mock.calls.map((c) => c[0])).toEqual([
+        `Merging manifest lists of images '${SRC}' and '${DEST}'`,
+        'Architectures missing from the new image: s390x, ppc64le',
+        `Uploading the new manifest list to '${DEST}'`,
+        'Merging manifests lists: complete.',
+      ]);
+    },
+  );
+
+  it('names variants and other operating systems in the missing line (platform match)', async () => {
     const info = vi.fn();
-    const { registry } = setup(list(entry('amd64')), list(entry('s390x'), entry('ppc64le')));
-    const merger = new ManifestListMerger({
+    const armV6 = {
+      ...entry('arm'),
+      platform: { os: 'linux', architecture: 'arm', variant: 'v6' },
+    };
+    const win = { ...entry('amd64'), platform: { os: 'windows', architecture: 'amd64' } };
+    const { registry } = setup(list(entry('amd64')), list(armV6, win));
+    await new ManifestListMerger({
       srcImage: SRC,
       destImage: DEST,
       srcClient: registry,
       destClient: registry,
       logger: { info },
-      match: 'architecture',
-    });
-    await merger.mergeManifestLists();
-    expect(info.mock.calls.map((c) => c[0])).toEqual([
-      `Merging manifest lists of images '${SRC}' and '${DEST}'`,
-      'Architectures missing from the new image: s390x, ppc64le',
-      `Uploading the new manifest list to '${DEST}'`,
-      'Merging manifests lists: complete.',
-    ]);
+    }).mergeManifestLists();
+    expect(info.mock.calls[1]?.[0]).toBe(
+      'Architectures missing from the new image: arm/v6, windows/amd64',
+    );
+  });
 
+  it('is silent by default', async () => {
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
       vi.spyOn(console, m).mockImplementation(() => {}),
     );

@@ -186,6 +186,18 @@ describe('media type discipline', () => {
     expect(writes(registry)).toEqual([]);
   });
 
+  it('always writes a top-level mediaType (an index without one is OCI)', async () => {
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest(SRC, {
+      schemaVersion: 2,
+      manifests: [entry('amd64', 'a', OCI_IMAGE_MANIFEST)],
+    });
+    registry.setManifest(DEST, list([entry('s390x', 's', OCI_IMAGE_MANIFEST)], OCI_IMAGE_INDEX));
+    const result = await merger(registry).mergeManifestLists();
+    expect(JSON.parse(new TextDecoder().decode(result.bytes)).mediaType).toBe(OCI_IMAGE_INDEX);
+    expect(result.mediaType).toBe(OCI_IMAGE_INDEX);
+  });
+
   it("keeps the destination's top-level annotations when the source has none", async () => {
     const registry = new InMemoryRegistryClient();
     const annotations = { 'org.opencontainers.image.revision': 'abc123' };
