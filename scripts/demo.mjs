@@ -26,7 +26,7 @@ import { gzipSync } from 'node:zlib';
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const CLI = join(ROOT, 'dist', 'cli.js');
 const INSTALL_HINT =
-  "docker-registry is missing: install it with 'sudo apt-get install -y docker-registry' (Debian/Ubuntu), then run 'npm run demo' again";
+  "docker-registry is missing: install it with 'sudo apt-get update && sudo apt-get install -y docker-registry' (Debian/Ubuntu), then run 'npm run demo' again";
 
 const MT = {
   dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',

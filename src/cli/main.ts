@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `manifest-list-merger` command: wires the process to runCli and exits with its code.
 
+import { formatError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { type CliWritable, processIo } from './io.js';
 import { runCli } from './program.js';
@@ -33,7 +34,7 @@ runCli(process.argv.slice(2), io).then(
     process.exitCode = interrupted && code !== ExitCode.OK ? ExitCode.INTERRUPTED : code;
   },
   (error: unknown) => {
-    stderr.write(`manifest-list-merger: error: ${String(error)}\n`);
+    stderr.write(formatError(error, process.argv.includes('--verbose')));
     process.exitCode = ExitCode.FAILED;
   },
 );

@@ -1,6 +1,7 @@
 // The CLI in-process (runCli with injected argv, stdio and environment) against the real
 // registries of the global setup, behind a fault proxy when the request log matters.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -188,6 +189,117 @@ describe('merge', () => {
       '--json',
     ]);
     expect(both.code).toBe(2);
+  });
+
+  it('--output - writes exactly the bytes of the digest, nothing else on stdout (also with -q)', async () => {
+    const t = await setup(regs.anonymous);
+    const sha = (text: string) =>
+      `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
+    const quiet = await runInProcess(['merge', '--src', t.src, '--dest', t.dest, '-o', '-', '-q']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+    const digest = quiet.stderr.trim();
+    expect(sha(quiet.stdout)).toBe(digest);
+    expect(JSON.parse(quiet.stdout).manifests).toHaveLength(3);
+    const after = await getManifest(regs.anonymous, t.repo, 'dest');
+    expect(after.digest).toBe(digest);
+    expect(Buffer.from(quiet.stdout, 'utf8').equals(after.bytes)).toBe(true);
+    // Without -q: the summary, with the digest, on stderr; still only the bytes on stdout.
+    const summary = await runInProcess(['merge', '--src', t.src, '--dest', t.dest, '-o', '-']);
+    expect(summary.code).toBe(0);
+    const reported = /(sha256:[0-9a-f]{64}) \(/.exec(summary.stderr)?.[1];
+    expect(reported).toBe(digest);
+    expect(sha(summary.stdout)).toBe(reported);
+    expect(JSON.parse(summary.stdout).manifests).toHaveLength(3);
+  });
+
+  it('--output FILE that cannot be written is a usage error before any request', async () => {
+    const t = await setup(regs.anonymous);
+    const src = t.src.replace(regs.anonymous.host, proxy.host);
+    const dest = t.dest.replace(regs.anonymous.host, proxy.host);
+    for (const file of [join(tmp, 'no-such-dir', 'list.json'), tmp]) {
+      proxy.clearLog();
+      const run = await runInProcess(['merge', '--src', src, '--dest', dest, '--output', file]);
+      expect(run.code).toBe(2);
+      expect(lines(run.stderr)).toHaveLength(1);
+      expect(run.stderr).toContain(`--output '${file}'`);
+      expect(proxy.log).toEqual([]);
+    }
+    expect((await getManifest(regs.anonymous, t.repo, 'dest')).digest).toBe(t.destDigest);
+  });
+
+  it('--output FILE: a failed merge leaves an existing FILE as it was and creates none', async () => {
+    const t = await setup(regs.anonymous);
+    const existing = join(tmp, `${t.repo.replace('/', '_')}-old.json`);
+    writeFileSync(existing, 'previous content\n');
+    const fresh = join(tmp, `${t.repo.replace('/', '_')}-new.json`);
+    for (const file of [existing, fresh]) {
+      const run = await runInProcess([
+        'merge',
+        '--src',
+        `${t.src}-missing`,
+        '--dest',
+        t.dest,
+        '--output',
+        file,
+      ]);
+      expect(run.code).toBe(4);
+    }
+    expect(readFileSync(existing, 'utf8')).toBe('previous content\n');
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))(
+    '--output FILE failing after the push says the push happened, with the digest',
+    async () => {
+      const t = await setup(regs.anonymous);
+      const run = await runInProcess([
+        'merge',
+        '--src',
+        t.src,
+        '--dest',
+        t.dest,
+        '--output',
+        '/dev/full',
+      ]);
+      expect(run.code).toBe(1);
+      expect(lines(run.stderr)).toHaveLength(1);
+      const after = await getManifest(regs.anonymous, t.repo, 'dest');
+      expect(after.digest).not.toBe(t.destDigest);
+      expect(run.stderr).toContain(`pushed ${after.digest} to ${t.dest}`);
+      expect(run.stderr).toContain("writing --output '/dev/full' failed");
+      expect(run.stderr).toContain('[OUTPUT_FAILED]; ');
+    },
+  );
+
+  it("a registry's refusal names the status, its error codes and what to do", async () => {
+    const t = await setup(regs.anonymous);
+    const fault = proxy.addFault({
+      method: 'PUT',
+      path: new RegExp(`/v2/${t.repo}/manifests/dest$`),
+      action: 'respond',
+      status: 405,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        errors: [{ code: 'UNSUPPORTED', message: 'The operation is unsupported.' }],
+      }),
+    });
+    try {
+      const run = await runInProcess([
+        'merge',
+        '--src',
+        t.src.replace(regs.anonymous.host, proxy.host),
+        '--dest',
+        t.dest.replace(regs.anonymous.host, proxy.host),
+      ]);
+      expect(run.code).toBe(1);
+      expect(lines(run.stderr)).toHaveLength(1);
+      expect(run.stderr).toMatch(
+        /^manifest-list-merger: error: PUT \S+\/manifests\/dest answered HTTP 405: UNSUPPORTED The operation is unsupported \[REGISTRY_ERROR\]; the registry refused the request — check that it accepts pushes to this repository/,
+      );
+    } finally {
+      fault.remove();
+    }
   });
 
   it('copies children across repositories, and --no-copy-children refuses instead', async () => {
@@ -570,6 +682,27 @@ describe('bulk', () => {
     expect(run.stderr).toContain('1/1');
     expect(run.stdout).toContain('dry-run');
     expect((await getManifest(regs.anonymous, a.repo, 'dest')).digest).toBe(a.destDigest);
+  });
+
+  it('failure lines (which job, why) go to stderr always, even with --quiet or --json', async () => {
+    const a = await setup(regs.anonymous);
+    const file = join(tmp, 'quiet-failure.txt');
+    writeFileSync(file, `${a.src} ${a.dest}\n${a.src}-missing ${a.dest}\n`);
+    const quiet = await runInProcess(['bulk', file, '--quiet', '--concurrency', '1']);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stdout).toBe('1/2 ok\n');
+    expect(lines(quiet.stderr)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^manifest-list-merger: error: job 2 \\(${a.src}-missing -> ${a.dest}\\): .+ \\[NOT_FOUND\\]; check the reference`,
+        ),
+      ),
+    ]);
+    const json = await runInProcess(['bulk', file, '--json', '--concurrency', '1']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ failed: 1 });
+    expect(json.stderr).toContain(`job 2 (${a.src}-missing -> ${a.dest})`);
+    expect(json.stderr).toContain('[NOT_FOUND]');
   });
 
   it('--fail-fast skips the jobs not started after a failure', async () => {

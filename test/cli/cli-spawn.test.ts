@@ -1,8 +1,9 @@
 // The built command, `node dist/cli.js`, as a release script runs it: a real merge against a
 // real registry, basic auth with the password on stdin, help, version and a usage error.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { getManifest, pushList } from '../support/images.js';
@@ -95,6 +96,48 @@ describe('node dist/cli.js', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(version.code).toBe(0);
     expect(version.stdout.trim()).toBe(pkg.version);
+  });
+
+  it('bulk whose stdout reader goes away still runs every job and exits with its real code', async () => {
+    // `manifest-list-merger bulk jobs.txt --concurrency 1 | (read -r l; echo "$l")`
+    const reg = regs.anonymous;
+    const repos: string[] = [];
+    const jobs: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const repo = uniqueRepo('cli');
+      await pushList(reg, repo, 'dest', { platforms: ['linux/s390x'] });
+      await pushList(reg, repo, 'src', { platforms: ['linux/amd64'] });
+      repos.push(repo);
+      jobs.push(`${reg.host}/${repo}:src ${reg.host}/${repo}:dest`);
+    }
+    // The last job fails: the exit code must say so.
+    jobs.push(`${reg.host}/${repos[0]}:src-missing ${reg.host}/${repos[0]}:dest`);
+    const file = join(mkdtempSync(join(tmpdir(), 'mlm-cli-epipe-')), 'jobs.txt');
+    writeFileSync(file, `${jobs.join('\n')}\n`);
+    const child = spawn(process.execPath, [CLI_JS, 'bulk', file, '--concurrency', '1'], {
+      env: { PATH: process.env['PATH'], DOCKER_CONFIG: emptyDockerConfig() },
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
+    let first = '';
+    child.stdout.on('data', (c: Buffer) => {
+      first += c.toString('utf8');
+      // Read one line, then go away, as `read -r l` does.
+      if (first.includes('\n')) child.stdout.destroy();
+    });
+    const code = await new Promise<number | null>((r) => child.once('close', (c) => r(c)));
+    expect(first).toMatch(/^ok /);
+    expect(stderr).toContain('stdout was closed');
+    expect(stderr).toContain(`job 6 (${reg.host}/${repos[0]}:src-missing`);
+    expect(code).toBe(1);
+    for (const repo of repos) {
+      expect(platformsOf((await getManifest(reg, repo, 'dest')).bytes)).toEqual([
+        'linux/amd64',
+        'linux/s390x',
+      ]);
+    }
   });
 
   it('Ctrl-C (SIGINT) aborts the requests in flight and exits 130', async () => {

@@ -1,7 +1,7 @@
 // Packs the library as npm would publish it, installs the tarball in a temporary project and
 // uses it through both `require` and `import`; publint and arethetypeswrong check the package.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +119,25 @@ describe('the packed tarball', () => {
     expect(
       files.filter((f) => !/^(dist\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(f)),
     ).toEqual([]);
+  });
+
+  it('installs the manifest-list-merger bin, which runs from the consumer alone', () => {
+    const consumer = join(workDir, 'consumer');
+    const cli = join(consumer, 'node_modules', '.bin', 'manifest-list-merger');
+    // Only the consumer's own node_modules: no dev dependency of this repository is reachable.
+    const run = (args: string[]) =>
+      execFileSync(cli, args, {
+        cwd: consumer,
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'], HOME: consumer },
+      });
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(run(['--version']).trim()).toBe(pkg.version);
+    const help = run(['--help']);
+    expect(help).toContain('Usage: manifest-list-merger');
+    for (const command of ['merge', 'select', 'bulk']) {
+      expect(help).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    }
   });
 
   it('passes publint', () => {

@@ -546,7 +546,7 @@ describe('startup errors', () => {
         await expect(startAnonymousRegistry()).rejects.toThrow(MISSING_REGISTRY_MESSAGE);
       });
       expect(MISSING_REGISTRY_MESSAGE).toBe(
-        "docker-registry is missing: install it with 'apt-get install -y docker-registry' (Debian/Ubuntu)",
+        "docker-registry is missing: install it with 'apt-get update && apt-get install -y docker-registry' (Debian/Ubuntu)",
       );
     } finally {
       await rm(empty, { recursive: true, force: true });

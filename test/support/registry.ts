@@ -20,7 +20,7 @@ export type { AuthKind, Credentials, RegistryInfo } from './types.js';
 
 export const REGISTRY_BINARY = 'docker-registry';
 export const MISSING_REGISTRY_MESSAGE =
-  "docker-registry is missing: install it with 'apt-get install -y docker-registry' (Debian/Ubuntu)";
+  "docker-registry is missing: install it with 'apt-get update && apt-get install -y docker-registry' (Debian/Ubuntu)";
 
 export interface TestRegistry extends RegistryInfo {
   /** The registry's filesystem storage root (temporary). */
