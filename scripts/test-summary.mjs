@@ -22,7 +22,9 @@ try {
   failed += brokenSuites;
   if (passed + failed === 0) failed = 1;
   if (Number(runnerStatus) !== 0 && failed === 0) {
-    console.error(`vitest exited with status ${runnerStatus} although no test failed (an unhandled error?)`);
+    console.error(
+      `vitest exited with status ${runnerStatus} although no test failed (an unhandled error?)`,
+    );
     failed = 1;
   }
 } catch (error) {
