@@ -13,9 +13,14 @@ export interface ChildrenContext {
   srcImage: string;
   destClient: RegistryClient;
   destImage: string;
-  /** Bound on concurrent existence checks and blob transfers. */
+  /** Bound on concurrent existence checks, manifest copies and blob transfers. */
   concurrency: number;
   signal?: AbortSignal | undefined;
+  /**
+   * One bound shared by every request of a copy, however deeply indexes nest (set by
+   * {@link copyChildren}); without it each call bounds its own fan-out by `concurrency`.
+   */
+  limiter?: Limiter | undefined;
 }
 
 /** What a children copy did. */
@@ -66,7 +71,10 @@ export async function findMissingChildren(
   const present = await mapLimit(
     candidates,
     ctx.concurrency,
-    (d) => manifestExists(ctx.destClient, ctx.destImage, d.digest, ctx.signal),
+    (d) => {
+      const check = () => manifestExists(ctx.destClient, ctx.destImage, d.digest, ctx.signal);
+      return ctx.limiter ? ctx.limiter.run(check) : check();
+    },
     { signal: ctx.signal },
   );
   return candidates.filter((_, index) => !present[index]);
@@ -90,12 +98,12 @@ export async function copyChildren(
   // rejects: no blob or manifest is written behind a merge that already failed.
   const stop = new AbortController();
   const signal = outer.signal ? AbortSignal.any([outer.signal, stop.signal]) : stop.signal;
-  const ctx: ChildrenContext = { ...outer, signal };
+  const limiter = new Limiter(outer.concurrency);
+  const ctx: ChildrenContext = { ...outer, signal, limiter };
   const halt = (error: unknown): void => {
     if (!stop.signal.aborted) stop.abort(error);
   };
   const report: CopyReport = { manifests: [], mountedBlobs: 0, uploadedBlobs: 0, presentBlobs: 0 };
-  const limiter = new Limiter(ctx.concurrency);
   const blobs = new Map<string, Promise<void>>();
   const sameRegistry = registryOf(ctx.srcImage) === registryOf(ctx.destImage);
   const sameRepository = repositoryOf(ctx.srcImage) === repositoryOf(ctx.destImage);
@@ -149,9 +157,9 @@ export async function copyChildren(
 
   const copyManifest = async (digest: string): Promise<void> => {
     const { srcClient, destClient, srcImage, destImage } = ctx;
-    const fetched: FetchedManifest = await srcClient.getManifest(withDigest(srcImage, digest), {
-      signal,
-    });
+    const fetched: FetchedManifest = await limiter.run(() =>
+      srcClient.getManifest(withDigest(srcImage, digest), { signal }),
+    );
     const actual = computeDigest(fetched.bytes);
     if (actual !== digest) {
       throw new DigestMismatchError(
@@ -187,9 +195,16 @@ export async function copyChildren(
       const failed = settled.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
     }
-    signal.throwIfAborted();
-    await destClient.putManifest(withDigest(destImage, digest), fetched.bytes, fetched.mediaType, {
-      signal,
+    await limiter.run(() => {
+      signal.throwIfAborted();
+      return destClient.putManifest(
+        withDigest(destImage, digest),
+        fetched.bytes,
+        fetched.mediaType,
+        {
+          signal,
+        },
+      );
     });
     report.manifests.push(digest);
   };

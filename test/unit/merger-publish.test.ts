@@ -414,6 +414,90 @@ describe('children', () => {
     expect(result.copy).toMatchObject({ manifests: [child], mountedBlobs: 0, uploadedBlobs: 2 });
   });
 
+  it('nested indexes are copied whole, with one bound on requests in flight', async () => {
+    const registry = new InMemoryRegistryClient();
+    const image = (arch: string) => {
+      const config = registry.setBlob(BUILD, `${arch}-config`);
+      const layer = registry.setBlob(BUILD, `${arch}-layer`);
+      const bytes = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_IMAGE_MANIFEST,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 1 },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer, size: 1 }],
+      });
+      const digest = registry.setManifest(
+        `registry.test/build/app:${arch}`,
+        bytes,
+        OCI_IMAGE_MANIFEST,
+      );
+      return {
+        mediaType: OCI_IMAGE_MANIFEST,
+        digest,
+        size: bytes.length,
+        platform: { os: 'linux', architecture: arch },
+      };
+    };
+    const children = new Map<string, string[]>();
+    const inner = (name: string, archs: string[]) => {
+      const images = archs.map(image);
+      const bytes = JSON.stringify(list(images, OCI_IMAGE_INDEX));
+      const digest = registry.setManifest(
+        `registry.test/build/app:${name}`,
+        bytes,
+        OCI_IMAGE_INDEX,
+      );
+      children.set(
+        digest,
+        images.map((i) => i.digest),
+      );
+      return {
+        mediaType: OCI_IMAGE_INDEX,
+        digest,
+        size: bytes.length,
+        artifactType: `example/${name}`,
+      };
+    };
+    const nestedA = inner('a', ['amd64', 'arm64', 'ppc64le']);
+    const nestedB = inner('b', ['s390x', 'riscv64', '386']);
+    registry.setManifest(BUILD, list([nestedA, nestedB], OCI_IMAGE_INDEX));
+    registry.setManifest(DEST, list([entry('mips64le')], OCI_IMAGE_INDEX));
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const counted = new Proxy(registry, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (typeof value !== 'function' || property === 'calls') return value;
+        return async (...args: unknown[]) => {
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          await new Promise((r) => setTimeout(r, 2));
+          try {
+            return await value.apply(target, args);
+          } finally {
+            inFlight--;
+          }
+        };
+      },
+    });
+    const result = await new ManifestListMerger({
+      srcImage: BUILD,
+      destImage: DEST,
+      srcClient: counted,
+      destClient: counted,
+      copyConcurrency: 2,
+      guardConcurrentWrites: false,
+    }).mergeManifestLists();
+    expect(result.copy?.manifests).toHaveLength(8); // 6 images + 2 nested indexes
+    const order = result.copy?.manifests ?? [];
+    for (const [index, kids] of children) {
+      // Children before the index that names them.
+      expect(order.indexOf(index)).toBeGreaterThan(Math.max(...kids.map((k) => order.indexOf(k))));
+    }
+    for (const d of [nestedA.digest, nestedB.digest])
+      expect(registry.holdsManifest(DEST, d)).toBe(true);
+    expect(maxInFlight).toBeLessThanOrEqual(2);
+  });
+
   it('with copyChildren: false fails listing every missing digest and pushes nothing', async () => {
     const { registry, child } = crossRepo();
     const error = await new ManifestListMerger({
