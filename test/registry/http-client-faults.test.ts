@@ -74,6 +74,18 @@ async function warmClient(extra: HttpRegistryClientOptions = {}) {
 }
 
 const image = () => `${proxy.host}/${repo}:v1`;
+
+/** Aborts a stalled `getManifest` after 100 ms: it must fail at once, as aborted. */
+async function expectAbortedAtOnce(c: HttpRegistryClient): Promise<void> {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 100);
+  const started = Date.now();
+  const error = await c
+    .getManifest(image(), { signal: controller.signal })
+    .catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(RequestAbortedError);
+  expect(Date.now() - started).toBeLessThan(1_000);
+}
 const registryEvents = (events: RequestEvent[]) => events.filter((e) => e.kind === 'registry');
 
 describe('retries', () => {
@@ -224,14 +236,7 @@ describe('deadline and abort', () => {
     const { client: c } = await warmClient({ timeout: 10_000 });
     proxy.addFault({ method: 'GET', path: MANIFESTS, action: 'stall', times: Infinity });
     try {
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(), 100);
-      const started = Date.now();
-      const error = await c
-        .getManifest(image(), { signal: controller.signal })
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(RequestAbortedError);
-      expect(Date.now() - started).toBeLessThan(1_000);
+      await expectAbortedAtOnce(c);
     } finally {
       proxy.clearFaults();
     }
@@ -494,14 +499,7 @@ describe('token endpoint faults (a proxy in front of the issuer)', () => {
     const stall = issuerProxy.addFault({ action: 'stall', times: Number.POSITIVE_INFINITY });
     try {
       const { client: c } = client({ timeout: 10_000 });
-      const controller = new AbortController();
-      setTimeout(() => controller.abort(), 100);
-      const started = Date.now();
-      const error = await c
-        .getManifest(image(), { signal: controller.signal })
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(RequestAbortedError);
-      expect(Date.now() - started).toBeLessThan(1_000);
+      await expectAbortedAtOnce(c);
     } finally {
       stall.remove();
       rewrite.remove();

@@ -221,6 +221,28 @@ describe('media type discipline', () => {
 describe('children', () => {
   const BUILD = 'registry.test/build/app:s390x';
 
+  /** Stores an image (config + `layers` layer blobs) in BUILD's repository: its list entry. */
+  function storeImage(
+    registry: InMemoryRegistryClient,
+    arch: string,
+    mediaType = DOCKER_MANIFEST,
+    layers = 1,
+  ): ManifestDescriptor {
+    const config = registry.setBlob(BUILD, `${arch}-config`);
+    const bytes = JSON.stringify({
+      schemaVersion: 2,
+      mediaType,
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 1 },
+      layers: Array.from({ length: layers }, (_, i) => ({
+        mediaType: 'application/vnd.oci.image.layer.v1.tar',
+        digest: registry.setBlob(BUILD, `${arch}-layer-${i}`),
+        size: 1,
+      })),
+    });
+    const digest = registry.setManifest(`registry.test/build/app:${arch}-image`, bytes, mediaType);
+    return { mediaType, digest, size: bytes.length, platform: { os: 'linux', architecture: arch } };
+  }
+
   function crossRepo() {
     const registry = new InMemoryRegistryClient();
     const config = registry.setBlob(BUILD, '{"architecture":"s390x"}');
@@ -322,30 +344,7 @@ describe('children', () => {
 
   it('a failing child copy stops the others: nothing is written after the merge rejects', async () => {
     const registry = new InMemoryRegistryClient();
-    const child = (arch: string) => {
-      const config = registry.setBlob(BUILD, `${arch}-config`);
-      const bytes = JSON.stringify({
-        schemaVersion: 2,
-        mediaType: DOCKER_MANIFEST,
-        config: {
-          mediaType: 'application/vnd.docker.container.image.v1+json',
-          digest: config,
-          size: 1,
-        },
-        layers: [],
-      });
-      const digest = registry.setManifest(
-        `registry.test/build/app:${arch}-image`,
-        bytes,
-        DOCKER_MANIFEST,
-      );
-      return {
-        mediaType: DOCKER_MANIFEST,
-        digest,
-        size: bytes.length,
-        platform: { os: 'linux', architecture: arch },
-      };
-    };
+    const child = (arch: string) => storeImage(registry, arch, DOCKER_MANIFEST, 0);
     const [a, b] = [child('amd64'), child('arm64')];
     registry.setManifest(BUILD, list([a, b]));
     registry.setManifest(DEST, list([entry('s390x')]));
@@ -416,27 +415,7 @@ describe('children', () => {
 
   it('nested indexes are copied whole, with one bound on requests in flight', async () => {
     const registry = new InMemoryRegistryClient();
-    const image = (arch: string) => {
-      const config = registry.setBlob(BUILD, `${arch}-config`);
-      const layer = registry.setBlob(BUILD, `${arch}-layer`);
-      const bytes = JSON.stringify({
-        schemaVersion: 2,
-        mediaType: OCI_IMAGE_MANIFEST,
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 1 },
-        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer, size: 1 }],
-      });
-      const digest = registry.setManifest(
-        `registry.test/build/app:${arch}`,
-        bytes,
-        OCI_IMAGE_MANIFEST,
-      );
-      return {
-        mediaType: OCI_IMAGE_MANIFEST,
-        digest,
-        size: bytes.length,
-        platform: { os: 'linux', architecture: arch },
-      };
-    };
+    const image = (arch: string) => storeImage(registry, arch, OCI_IMAGE_MANIFEST);
     const children = new Map<string, string[]>();
     const inner = (name: string, archs: string[]) => {
       const images = archs.map(image);
