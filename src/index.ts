@@ -9,6 +9,7 @@ export {
   type ManifestListMergerOptions,
   type MergeCallOptions,
   type MergeResult,
+  type PushVerification,
   type SelectCallOptions,
 } from './merger.js';
 export type { CopyReport } from './publish/children.js';
@@ -19,6 +20,7 @@ export {
   type MergeProgress,
   mergeMany,
 } from './publish/merge-many.js';
+export type { SettleTime } from './publish/settle.js';
 export type { DockerConfigFile } from './registry/auth/credentials/docker-config.js';
 export type {
   CredentialProvider,
@@ -26,8 +28,13 @@ export type {
   PasswordCredentials,
   RegistryCredentials,
 } from './registry/auth/credentials/types.js';
-export type { BlobContent, ManifestHead } from './registry/client.js';
-export { isNotFoundError, type RegistryClient, type RequestOptions } from './registry/client.js';
+export type { BlobContent, ManifestHead, PutManifestOptions } from './registry/client.js';
+export {
+  isNotFoundError,
+  isPreconditionFailedError,
+  type RegistryClient,
+  type RequestOptions,
+} from './registry/client.js';
 export type { RequestCounts, RequestEvent, RequestKind } from './registry/http/request-event.js';
 export { HttpRegistryClient } from './registry/http-registry-client.js';
 export {
@@ -36,7 +43,11 @@ export {
   DEFAULT_TIMEOUT_MS,
   type HttpRegistryClientOptions,
 } from './registry/http-registry-client-options.js';
-export { type InMemoryCall, InMemoryRegistryClient } from './registry/in-memory-client.js';
+export {
+  type InMemoryCall,
+  InMemoryRegistryClient,
+  type InMemoryRegistryClientOptions,
+} from './registry/in-memory-client.js';
 export {
   DOCKER_HUB_API_HOST,
   DOCKER_HUB_HOST,

@@ -1,7 +1,7 @@
 import { ClientsNotSetError } from './errors/clients-not-set-error.js';
 import { ConflictError } from './errors/conflict-error.js';
 import { DestinationNotFoundError } from './errors/destination-not-found-error.js';
-import { DigestMismatchError } from './errors/digest-mismatch-error.js';
+import { DestinationUnreadableError } from './errors/destination-unreadable-error.js';
 import { InvalidManifestListError } from './errors/invalid-manifest-list-error.js';
 import { InvalidOptionError } from './errors/invalid-option-error.js';
 import { MissingChildrenError } from './errors/missing-children-error.js';
@@ -9,19 +9,37 @@ import { type Logger, log, silentLogger } from './logger.js';
 import { parseManifestList } from './manifest/parse.js';
 import { formatPlatform, type MatchMode } from './manifest/platform.js';
 import { computeDigest, serializeManifestList } from './manifest/serialize.js';
-import type { FetchedManifest, ManifestList } from './manifest/types.js';
+import type { FetchedManifest, ManifestDescriptor, ManifestList } from './manifest/types.js';
+import {
+  type Contribution,
+  contributionsOf,
+  lostContributions,
+  restoreContributions,
+} from './merge/contributions.js';
 import { entryKind } from './merge/entries.js';
 import { listsEqual } from './merge/equality.js';
 import { type DockerListConversion, finalizeList } from './merge/finalize.js';
 import { addMissingArchitectures, getMissingArchitectures } from './merge/mode-a.js';
 import { selectArchitectures } from './merge/mode-b.js';
 import { describeMerge, type MergePlan } from './merge/plan.js';
-import { type CopyReport, copyChildren, findMissingChildren } from './publish/children.js';
-import { repositoryOf, tagKey } from './publish/references.js';
+import {
+  type ChildrenContext,
+  type CopyReport,
+  copyChildren,
+  findMissingChildren,
+} from './publish/children.js';
+import { registryOf, repositoryOf, tagKey, withDigest } from './publish/references.js';
+import { RoundTrips } from './publish/round-trips.js';
+import type { SettleTime } from './publish/settle.js';
 import { withTagLock } from './publish/tag-lock.js';
-import { isNotFoundError, type RegistryClient } from './registry/client.js';
+import { pushTag, type TagObservation } from './publish/tag-write.js';
+import { unlessNotFound } from './registry/capabilities.js';
+import { isNotFoundError, type RegistryClient, statusOf } from './registry/client.js';
 import { HttpRegistryClient } from './registry/http-registry-client.js';
 import { parseImageReference } from './registry/reference.js';
+import { LagMonitor } from './util/event-loop-lag.js';
+import { numberOption } from './util/options.js';
+import { sleep } from './util/sleep.js';
 
 /**
  * Options of {@link ManifestListMerger}.
@@ -110,15 +128,31 @@ export interface ManifestListMergerOptions {
    */
   dockerListConversion?: DockerListConversion;
   /**
-   * Guard against other writers: check the destination digest again just before the PUT and
-   * read the tag back after it, re-merging when it moved. `false` saves two requests per push
-   * and gives up that protection (merges in this process are still serialised per tag).
-   * @default true
+   * The caller vouches that nobody else writes the destination tag while this merge runs
+   * (merges in this process are serialised per tag anyway). The push then skips every
+   * cross-process check: no re-read before the PUT, no settle window, no verification read.
+   * Another writer's platforms can then be lost without any error.
+   * @default false
    */
-  guardConcurrentWrites?: boolean;
+  soleWriter?: boolean;
+  /**
+   * The settle window of the cross-process protocol: how long a push waits after its PUT
+   * before reading the tag back to verify it. `'auto'` takes half the PUT's round trip,
+   * from 10 ms to 2 s; a number fixes it (ms). Writers that are far from the registry, or far
+   * apart, should all set the same value, at least the longest round trip among them.
+   * @default 'auto'
+   */
+  settleTime?: SettleTime;
+  /**
+   * The caller vouches that the destination tag is new: a 401 on reading it (a push-only
+   * robot, which cannot tell "absent" from "no pull access") then counts as absent instead of
+   * a {@link DestinationUnreadableError}. Such a merge cannot verify its push.
+   * @default false
+   */
+  newDestination?: boolean;
   /**
    * Read-merge-write rounds before a {@link ConflictError}.
-   * @default 5
+   * @default 10
    */
   maxAttempts?: number;
 }
@@ -182,11 +216,36 @@ export interface MergeResult {
   copy?: CopyReport;
   /** Read-merge-write rounds used (more than 1 when another writer moved the tag). */
   attempts: number;
+  /**
+   * How the push was made sure of against other writers; absent when nothing was pushed or
+   * with `soleWriter`.
+   */
+  verification?: PushVerification;
+}
+
+/** How a push was verified against other writers (see docs/publishing.md). */
+export interface PushVerification {
+  /** The settle window waited after the last PUT, in ms. */
+  settleMs: number;
+  /** Reads of the tag made while a slow PUT was in flight. */
+  polls: number;
+  /** Lists of other writers seen in the tag while our PUT was in flight. */
+  otherWriters: number;
+  /** Platforms (ours or another writer's) put back after a writer overwrote them. */
+  restored: string[];
 }
 
 interface Side {
   fetched: FetchedManifest;
   list: ManifestList;
+}
+
+/** A read of the destination tag: its content (none when absent) and when it was read. */
+interface DestRead {
+  side: Side | undefined;
+  observed: TagObservation;
+  /** The caller vouched the tag is new, and these credentials cannot read it. */
+  unreadable?: boolean;
 }
 
 type Mode = { kind: 'all' } | { kind: 'select'; eligibleArchs: readonly string[] };
@@ -196,6 +255,15 @@ interface RunOptions {
   dryRun: boolean;
   force: boolean;
   push: boolean;
+}
+
+/** The list one attempt pushes, with the result fields that describe it. */
+interface Planned {
+  list: ManifestList;
+  bytes: Uint8Array;
+  digest: string;
+  mediaType: string;
+  unchanged: boolean;
 }
 
 /** Names the result's images and artifacts (not attestations) by the side they came from. */
@@ -263,12 +331,15 @@ export class ManifestListMerger {
   readonly #copyChildren: boolean;
   readonly #copyConcurrency: number;
   readonly #dockerListConversion: DockerListConversion;
-  readonly #guard: boolean;
+  readonly #soleWriter: boolean;
+  readonly #settle: SettleTime;
+  readonly #newDestination: boolean;
   readonly #maxAttempts: number;
 
   /**
    * @throws {InvalidReferenceError} when an image reference is malformed.
-   * @throws {InvalidOptionError} when the destination is given by digest.
+   * @throws {InvalidOptionError} when the destination is given by digest, or a numeric option
+   *   is not a finite number in its range.
    */
   constructor(options: ManifestListMergerOptions) {
     this.srcImage = rehost(options.srcImage, options.srcHost ?? options.host);
@@ -282,10 +353,23 @@ export class ManifestListMerger {
     this.#logger = options.logger ?? silentLogger;
     this.#match = options.match ?? 'platform';
     this.#copyChildren = options.copyChildren ?? true;
-    this.#copyConcurrency = Math.max(1, options.copyConcurrency ?? 4);
+    this.#copyConcurrency = numberOption('copyConcurrency', options.copyConcurrency, 4, {
+      min: 1,
+      max: 256,
+      integer: true,
+    });
     this.#dockerListConversion = options.dockerListConversion ?? 'oci-index';
-    this.#guard = options.guardConcurrentWrites ?? true;
-    this.#maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+    this.#soleWriter = options.soleWriter === true;
+    this.#settle =
+      options.settleTime === undefined || options.settleTime === 'auto'
+        ? 'auto'
+        : numberOption('settleTime', options.settleTime, 0, { min: 0, max: 600_000 });
+    this.#newDestination = options.newDestination === true;
+    this.#maxAttempts = numberOption('maxAttempts', options.maxAttempts, 10, {
+      min: 1,
+      max: 1000,
+      integer: true,
+    });
     this.#srcClient =
       options.srcClient ??
       clientFromCredentials(options.srcUsername, options.srcPassword, options.logger);
@@ -331,12 +415,8 @@ export class ManifestListMerger {
    * ```
    */
   async mergeManifestLists(options: MergeCallOptions = {}): Promise<MergeResult> {
-    log(
-      this.#logger,
-      'info',
-      `Merging manifest lists of images '${this.srcImage}' and '${this.destImage}'`,
-    );
     return this.#run(
+      `Merging manifest lists of images '${this.srcImage}' and '${this.destImage}'`,
       { kind: 'all' },
       {
         signal: options.signal,
@@ -372,12 +452,8 @@ export class ManifestListMerger {
     eligibleArchs: readonly string[],
     options: SelectCallOptions = {},
   ): Promise<MergeResult> {
-    log(
-      this.#logger,
-      'info',
-      `Merging architectures ${eligibleArchs.join(', ')} of '${this.srcImage}' into '${this.destImage}'`,
-    );
     return this.#run(
+      `Merging architectures ${eligibleArchs.join(', ')} of '${this.srcImage}' into '${this.destImage}'`,
       { kind: 'select', eligibleArchs },
       {
         signal: options.signal,
@@ -393,46 +469,233 @@ export class ManifestListMerger {
     return [this.#srcClient, this.#destClient];
   }
 
-  async #run(mode: Mode, run: RunOptions): Promise<MergeResult> {
+  async #run(opening: string, mode: Mode, run: RunOptions): Promise<MergeResult> {
     const [srcClient, destClient] = this.#clients();
+    log(this.#logger, 'info', opening);
     const writes = run.push && !run.dryRun;
     const body = async (): Promise<MergeResult> => {
-      let [src, dest] = await this.#fetchBoth(srcClient, destClient, run.signal);
-      for (let attempt = 1; ; attempt++) {
-        const outcome = await this.#attempt(mode, run, src, dest, srcClient, destClient, attempt);
-        if (outcome !== 'moved') {
-          log(this.#logger, 'info', 'Merging manifests lists: complete.');
-          return outcome;
-        }
-        if (attempt >= this.#maxAttempts) throw new ConflictError(this.destImage, attempt);
-        log(
-          this.#logger,
-          'warn',
-          `Destination '${this.destImage}' changed during the merge; merging again`,
-        );
-        dest = await this.#fetchDest(destClient, run.signal);
+      const lag = new LagMonitor();
+      try {
+        const result = await this.#merge(mode, run, srcClient, destClient, lag);
+        log(this.#logger, 'info', 'Merging manifests lists: complete.');
+        return result;
+      } finally {
+        lag.close();
       }
     };
     // Merges that write one tag run one at a time in this process.
     return writes ? withTagLock(tagKey(this.destImage), body) : body();
   }
 
-  async #attempt(
+  /**
+   * Read, merge, push, verify, until every entry this merge added (and every entry of another
+   * writer that its PUT may have overwritten) is in the tag, or the attempts run out.
+   */
+  async #merge(
     mode: Mode,
     run: RunOptions,
-    src: Side,
-    dest: Side | undefined,
     srcClient: RegistryClient,
     destClient: RegistryClient,
-    attempt: number,
-  ): Promise<MergeResult | 'moved'> {
+    lag: LagMonitor,
+  ): Promise<MergeResult> {
+    const match = this.#match;
+    const { signal } = run;
+    const ctx: ChildrenContext = {
+      srcClient,
+      srcImage: this.srcImage,
+      destClient,
+      destImage: this.destImage,
+      concurrency: this.#copyConcurrency,
+      signal,
+    };
+    const unreadable = run.push ? 'check' : 'absent';
+    // Round trips count only what the network took: time the event loop was blocked meanwhile
+    // (a cold start, a starved process) is taken off.
+    const rtt = new RoundTrips(this.destImage);
+    lag.takeMaxMs();
+    let [src, dest, srcRttMs] = await this.#fetchBoth(srcClient, destClient, signal, unreadable);
+    const blocked = lag.takeMaxMs();
+    if (registryOf(this.srcImage) === registryOf(this.destImage)) rtt.record(srcRttMs, blocked);
+    rtt.record(roundTrip(dest.observed), blocked);
+    const reread = async (): Promise<DestRead> => {
+      lag.takeMaxMs();
+      const read = await this.#readDest(destClient, signal, unreadable);
+      rtt.record(roundTrip(read.observed), lag.takeMaxMs());
+      return read;
+    };
+    const present = new Set<string>(); // manifests the destination repository holds
+    const copied: string[] = [];
+    const copies: CopyReport[] = [];
+    const seen = new Set<string>(); // other writers' lists seen during our PUTs
+    const restored = new Set<string>();
+    let mine: Contribution[] = [];
+    const others: Contribution[] = [];
+    let lost: Contribution[] | undefined; // set once a push of ours has landed and was overwritten
+    let plan: MergePlan | undefined;
+    let planned: Planned | undefined;
+    let polls = 0;
+    const result = (attempt: number, pushed: boolean, extra: Partial<MergeResult> = {}) =>
+      this.#result(planned as Planned, src, plan as MergePlan, run, attempt, pushed, extra);
+
+    for (let attempt = 1; ; attempt++) {
+      for (const entry of dest.side?.list.manifests ?? []) present.add(entry.digest);
+      if (lost === undefined) {
+        const merged = this.#mergeLists(mode, src, dest.side, attempt);
+        planned = this.#choose(merged, src, dest.side);
+        plan = describeMerge(src.list, dest.side?.list, merged, { match });
+        if (planned.unchanged && !run.force) {
+          if (run.push && !run.dryRun)
+            log(
+              this.#logger,
+              'info',
+              `'${this.destImage}' already holds this list; nothing to push`,
+            );
+          return result(attempt, false, { childrenToCopy: [] });
+        }
+        if (!run.push && !run.dryRun) return result(attempt, false, { childrenToCopy: [] });
+        const missing = await this.#missingChildren(planned.list, present, ctx);
+        if (run.dryRun)
+          return result(attempt, false, { childrenToCopy: missing.map((d) => d.digest) });
+        mine = contributionsOf(planned.list, { base: dest.side?.list, from: src.list, match });
+      } else {
+        const base = dest.side?.list ?? { ...(planned as Planned).list, manifests: [] };
+        planned = this.#choose(restoreContributions(base, lost, match), src, dest.side);
+        for (const c of lost) restored.add(c.platform);
+      }
+
+      const missing = await this.#missingChildren(planned.list, present, ctx);
+      if (missing.length > 0) {
+        if (!this.#copyChildren) {
+          throw new MissingChildrenError(
+            this.destImage,
+            missing.map((d) => d.digest),
+          );
+        }
+        copies.push(await copyChildren(missing, ctx));
+        for (const d of missing) {
+          present.add(d.digest);
+          copied.push(d.digest);
+        }
+      }
+
+      const unverified = this.#soleWriter || dest.unreadable === true;
+      log(this.#logger, 'info', `Uploading the new manifest list to '${this.destImage}'`);
+      const outcome = await pushTag({
+        client: destClient,
+        image: this.destImage,
+        bytes: planned.bytes,
+        mediaType: planned.mediaType,
+        digest: planned.digest,
+        base: dest.observed,
+        rtt,
+        settle: this.#settle,
+        soleWriter: unverified,
+        lag,
+        signal,
+      });
+      const atRisk = (): string[] => (lost ?? mine).map((c) => c.platform);
+      const pushed = (attempt: number, extra: Partial<MergeResult> = {}) =>
+        result(attempt, true, { childrenToCopy: copied, ...mergedCopy(copies), ...extra });
+
+      if (outcome.kind === 'moved') {
+        if (attempt >= this.#maxAttempts) {
+          if (outcome.reason === 'failed') throw outcome.error;
+          throw new ConflictError(this.destImage, attempt, {
+            reason: lost === undefined ? 'moving' : 'overwritten',
+            platforms: atRisk(),
+          });
+        }
+        log(
+          this.#logger,
+          'warn',
+          `Destination '${this.destImage}' changed during the merge; merging again`,
+        );
+        if (outcome.reason === 'failed') await sleep(backoffMs(attempt), { signal });
+        dest = await reread();
+        if (lost !== undefined) {
+          // Our earlier push landed; what was overwritten may be back by now.
+          lost = lostContributions(dest.side?.list, [...mine, ...others], match);
+          if (lost.length === 0) return pushed(attempt);
+        }
+        continue;
+      }
+      if (unverified) {
+        if (dest.unreadable) {
+          log(
+            this.#logger,
+            'warn',
+            `'${this.destImage}' cannot be read with these credentials: the push is not verified against other writers`,
+          );
+        }
+        return pushed(attempt);
+      }
+
+      polls += outcome.polls;
+      log(
+        this.#logger,
+        'debug',
+        `Pushed; settle window ${Math.round(outcome.settleMs)} ms (PUT ${Math.round(outcome.putMs)} ms, shortest round trip ${Math.round(rtt.ms)} ms, event loop blocked up to ${Math.round(outcome.blockedMs)} ms, ${outcome.polls} polls)`,
+      );
+      const base = dest.side?.list;
+      const exclude = new Set(mine.map((c) => c.key));
+      for (const digest of outcome.foreign) {
+        if (seen.has(digest)) continue;
+        seen.add(digest);
+        const theirs = await this.#readOtherWriter(destClient, digest, signal, attempt, atRisk());
+        if (theirs) others.push(...contributionsOf(theirs, { base, exclude, match }));
+      }
+      const promised = [...mine, ...others];
+      let current = await reread();
+      let missingNow = lostContributions(current.side?.list, promised, match);
+      // Others wrote after us: writers are at work, and one that read before our PUT landed
+      // may land later still. Read again a settle window later, until the tag stays still.
+      for (let more = 0; more < MAX_QUIET_CHECKS && missingNow.length === 0; more++) {
+        if (current.observed.digest === planned.digest) break;
+        await sleep(outcome.settleMs, { signal });
+        const next = await reread();
+        const still = next.observed.digest === current.observed.digest;
+        current = next;
+        missingNow = lostContributions(current.side?.list, promised, match);
+        if (still) break;
+      }
+      if (missingNow.length === 0) {
+        return pushed(attempt, {
+          verification: {
+            settleMs: outcome.settleMs,
+            polls,
+            otherWriters: seen.size,
+            restored: [...restored],
+          },
+        });
+      }
+      const names = missingNow.map((c) => c.platform);
+      if (attempt >= this.#maxAttempts) {
+        throw new ConflictError(this.destImage, attempt, {
+          reason: 'overwritten',
+          platforms: names,
+        });
+      }
+      log(
+        this.#logger,
+        'warn',
+        `Another writer overwrote ${names.join(', ')} in '${this.destImage}'; restoring`,
+      );
+      lost = missingNow;
+      dest = current;
+      // Writers that collided are likely to collide again: spread their next pushes.
+      await sleep(Math.random() * outcome.settleMs, { signal });
+    }
+  }
+
+  /** The mode's merge of `src` into `dest`, finalised (media type, annotations). */
+  #mergeLists(mode: Mode, src: Side, dest: Side | undefined, attempt: number): ManifestList {
     const match = this.#match;
     let merged: ManifestList;
     if (mode.kind === 'all') {
       if (dest === undefined) throw new DestinationNotFoundError(this.destImage);
       const missing = getMissingArchitectures(src.list, dest.list, { match });
       if (attempt === 1) {
-        // The seed's words: bare architectures (`s390x`); a variant or another OS is named too.
+        // pubtools-quay's words: bare architectures (`s390x`); a variant or another OS is named too.
         const names = missing
           .filter((d) => entryKind(d) === 'image')
           .map((d) =>
@@ -449,121 +712,134 @@ export class ManifestListMerger {
       }
       merged = selectArchitectures(src.list, dest?.list, mode.eligibleArchs, { match });
     }
-    const list = finalizeList(merged, dest?.list, {
-      dockerListConversion: this.#dockerListConversion,
-    });
+    return finalizeList(merged, dest?.list, { dockerListConversion: this.#dockerListConversion });
+  }
 
-    // The source unchanged keeps its own bytes (and digest); an unchanged destination too.
-    const sameAsSource = listsEqual(list, src.list);
+  /**
+   * The bytes to push for `list`: the destination's own when the list equals it (unchanged),
+   * the source's own when it equals the source, else canonical JSON.
+   */
+  #choose(list: ManifestList, src: Side, dest: Side | undefined): Planned {
     const unchanged = dest !== undefined && listsEqual(list, dest.list);
     let bytes: Uint8Array;
     let mediaType: string;
     if (unchanged && dest) {
       bytes = dest.fetched.bytes;
       mediaType = dest.fetched.mediaType;
-    } else if (sameAsSource) {
+    } else if (listsEqual(list, src.list)) {
       bytes = src.fetched.bytes;
       mediaType = src.fetched.mediaType;
     } else {
       bytes = serializeManifestList(list);
       mediaType = list.mediaType ?? src.fetched.mediaType;
     }
-    const digest = computeDigest(bytes);
-    const base = {
-      manifestList: list,
-      bytes,
-      digest,
-      mediaType,
-      unchanged,
+    return { list, bytes, digest: computeDigest(bytes), mediaType, unchanged };
+  }
+
+  #result(
+    planned: Planned,
+    src: Side,
+    plan: MergePlan,
+    run: RunOptions,
+    attempts: number,
+    pushed: boolean,
+    extra: Partial<MergeResult>,
+  ): MergeResult {
+    return {
+      manifestList: planned.list,
+      bytes: planned.bytes,
+      digest: planned.digest,
+      mediaType: planned.mediaType,
+      pushed,
+      unchanged: planned.unchanged,
       dryRun: run.dryRun,
-      ...namesBySide(src.list, list),
-      plan: describeMerge(src.list, dest?.list, list, { match }),
-      attempts: attempt,
+      ...namesBySide(src.list, planned.list),
+      plan,
+      childrenToCopy: [],
+      attempts,
+      ...extra,
     };
-    if (unchanged && !run.force) {
-      if (run.push && !run.dryRun)
-        log(this.#logger, 'info', `'${this.destImage}' already holds this list; nothing to push`);
-      return { ...base, pushed: false, childrenToCopy: [] };
-    }
-
-    // Children: what the destination repository lacks. Entries the destination list already
-    // names are there (the registry accepted that list); one repository needs no copies.
-    const ctx = {
-      srcClient,
-      srcImage: this.srcImage,
-      destClient,
-      destImage: this.destImage,
-      concurrency: this.#copyConcurrency,
-      signal: run.signal,
-    };
-    const known = new Set(dest?.list.manifests.map((d) => d.digest));
-    const checkChildren =
-      (run.push || run.dryRun) && repositoryOf(this.srcImage) !== repositoryOf(this.destImage);
-    const missingChildren = checkChildren
-      ? await findMissingChildren(list.manifests, known, ctx)
-      : [];
-    const childrenToCopy = missingChildren.map((d) => d.digest);
-    if (!run.push || run.dryRun) return { ...base, pushed: false, childrenToCopy };
-    if (missingChildren.length > 0 && !this.#copyChildren) {
-      throw new MissingChildrenError(this.destImage, childrenToCopy);
-    }
-    const copy = missingChildren.length > 0 ? await copyChildren(missingChildren, ctx) : undefined;
-
-    if (this.#guard) {
-      const current = await this.#currentDigest(destClient, run.signal);
-      if (current !== dest?.fetched.digest) return 'moved';
-    }
-    log(this.#logger, 'info', `Uploading the new manifest list to '${this.destImage}'`);
-    const returned = await destClient.putManifest(this.destImage, bytes, mediaType, {
-      signal: run.signal,
-    });
-    if (typeof returned === 'string' && returned !== '' && returned !== digest) {
-      throw new DigestMismatchError(
-        `The registry stored '${this.destImage}' under another digest`,
-        {
-          expected: digest,
-          actual: returned,
-          source: 'push-response',
-          method: 'PUT',
-        },
-      );
-    }
-    if (this.#guard) {
-      const after = await this.#currentDigest(destClient, run.signal);
-      // Another writer replaced our list after the PUT: merge into theirs so that what this
-      // merge promised is present.
-      if (after !== digest) return 'moved';
-    }
-    return { ...base, pushed: true, childrenToCopy, ...(copy ? { copy } : {}) };
   }
 
-  async #currentDigest(
+  /**
+   * Children of `list` the destination repository may lack (none within one repository);
+   * entries in `present` are known to be there.
+   */
+  async #missingChildren(
+    list: ManifestList,
+    present: ReadonlySet<string>,
+    ctx: ChildrenContext,
+  ): Promise<ManifestDescriptor[]> {
+    if (repositoryOf(this.srcImage) === repositoryOf(this.destImage)) return [];
+    return findMissingChildren(list.manifests, present, ctx);
+  }
+
+  /**
+   * The list another writer pushed (seen while our PUT was in flight), by digest; `undefined`
+   * when it is not a list. A list that cannot be read any more means its entries may be lost.
+   */
+  async #readOtherWriter(
     client: RegistryClient,
+    digest: string,
     signal: AbortSignal | undefined,
-  ): Promise<string | undefined> {
+    attempt: number,
+    atRisk: string[],
+  ): Promise<ManifestList | undefined> {
+    const image = withDigest(this.destImage, digest);
+    let fetched: FetchedManifest | undefined;
     try {
-      if (client.headManifest)
-        return (await client.headManifest(this.destImage, { signal })).digest;
-      return (await client.getManifest(this.destImage, { signal })).digest;
+      fetched = await unlessNotFound(() => client.getManifest(image, { signal }));
     } catch (error) {
-      if (isNotFoundError(error)) return undefined;
-      throw error;
+      throw new ConflictError(this.destImage, attempt, {
+        reason: 'unverifiable',
+        platforms: atRisk,
+        cause: error,
+      });
+    }
+    if (fetched === undefined) {
+      throw new ConflictError(this.destImage, attempt, {
+        reason: 'unverifiable',
+        platforms: atRisk,
+      });
+    }
+    try {
+      return parseManifestList(fetched.bytes);
+    } catch {
+      log(this.#logger, 'warn', `Another writer pushed ${digest}, which is not a list; ignored`);
+      return undefined;
     }
   }
 
-  async #fetchDest(
+  /**
+   * Reads the destination tag, timed. Absent on a not-found error, except a 401 (after
+   * accepted credentials) for a merge that would push: unless the token grants pull (then the
+   * registry says the repository is missing, as Quay does) or the caller vouched the tag is
+   * new, that is a {@link DestinationUnreadableError}: a push would replace what it could
+   * not read.
+   */
+  async #readDest(
     destClient: RegistryClient,
     signal: AbortSignal | undefined,
-  ): Promise<Side | undefined> {
+    unreadable: 'absent' | 'check',
+  ): Promise<DestRead> {
+    const sentAt = performance.now();
     try {
-      return this.#parse(
-        'destination',
-        this.destImage,
-        await destClient.getManifest(this.destImage, { signal }),
-      );
+      const fetched = await destClient.getManifest(this.destImage, { signal });
+      return {
+        side: this.#parse('destination', this.destImage, fetched),
+        observed: { digest: fetched.digest, sentAt, receivedAt: performance.now() },
+      };
     } catch (error) {
-      if (isNotFoundError(error)) return undefined;
-      throw error;
+      if (!isNotFoundError(error)) throw error;
+      const absent: DestRead = {
+        side: undefined,
+        observed: { digest: undefined, sentAt, receivedAt: performance.now() },
+      };
+      const refused = statusOf(error) === 401;
+      if (!refused || unreadable === 'absent') return absent;
+      if ((error as { pullGranted?: unknown }).pullGranted === true) return absent;
+      if (this.#newDestination) return { ...absent, unreadable: true };
+      throw new DestinationUnreadableError(this.destImage, { cause: error });
     }
   }
 
@@ -571,7 +847,8 @@ export class ManifestListMerger {
     srcClient: RegistryClient,
     destClient: RegistryClient,
     signal: AbortSignal | undefined,
-  ): Promise<[Side, Side | undefined]> {
+    unreadable: 'absent' | 'check',
+  ): Promise<[Side, DestRead, number]> {
     // One failing side aborts the other at once.
     const controller = new AbortController();
     const linked = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
@@ -583,17 +860,22 @@ export class ManifestListMerger {
       controller.abort(error);
       throw error;
     };
+    const sentAt = performance.now();
+    let srcRttMs = Number.POSITIVE_INFINITY;
     const srcPromise = srcClient
       .getManifest(this.srcImage, { signal: linked })
-      .then((fetched) => this.#parse('source', this.srcImage, fetched))
+      .then((fetched) => {
+        srcRttMs = performance.now() - sentAt;
+        return this.#parse('source', this.srcImage, fetched);
+      })
       .catch(fail);
-    const destPromise = this.#fetchDest(destClient, linked).catch(fail);
+    const destPromise = this.#readDest(destClient, linked, unreadable).catch(fail);
     // Settle both before deciding, so no request is left running behind a thrown error.
     const [srcResult, destResult] = await Promise.allSettled([srcPromise, destPromise]);
     if (firstError) throw firstError.error;
     if (srcResult.status === 'rejected') throw srcResult.reason;
     if (destResult.status === 'rejected') throw destResult.reason;
-    return [srcResult.value, destResult.value];
+    return [srcResult.value, destResult.value, srcRttMs];
   }
 
   #parse(side: 'source' | 'destination', image: string, fetched: FetchedManifest): Side {
@@ -611,4 +893,29 @@ export class ManifestListMerger {
       throw error;
     }
   }
+}
+
+/** Reads, a settle window apart, that a push waits for the tag to stay still under contention. */
+const MAX_QUIET_CHECKS = 5;
+
+function roundTrip(observed: TagObservation): number {
+  return observed.receivedAt - observed.sentAt;
+}
+
+/** Jittered exponential back-off after a failed PUT: up to 50 ms × 2^(attempt-1), at most 1 s. */
+function backoffMs(attempt: number): number {
+  return Math.random() * Math.min(1000, 50 * 2 ** (attempt - 1));
+}
+
+/** The copy reports of every attempt as one (absent when nothing was copied). */
+function mergedCopy(copies: readonly CopyReport[]): { copy?: CopyReport } {
+  if (copies.length === 0) return {};
+  return {
+    copy: {
+      manifests: copies.flatMap((c) => c.manifests),
+      mountedBlobs: copies.reduce((n, c) => n + c.mountedBlobs, 0),
+      uploadedBlobs: copies.reduce((n, c) => n + c.uploadedBlobs, 0),
+      presentBlobs: copies.reduce((n, c) => n + c.presentBlobs, 0),
+    },
+  };
 }

@@ -157,7 +157,7 @@ async function libMerge(
     destImage: `${host}/${repo}:${dest}`,
     srcClient: client,
     destClient: client,
-    guardConcurrentWrites: opts.guard ?? true,
+    soleWriter: !(opts.guard ?? true),
   });
   const result = await merger.mergeManifestLists();
   if (result.pushed !== opts.expectPushed || result.attempts !== 1) {

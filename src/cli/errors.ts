@@ -10,7 +10,11 @@ const HINTS: Record<string, string> = {
     "'merge' needs an existing destination; create it with 'select --arch ARCH --push'",
   AUTHENTICATION_FAILED:
     'check the credentials: docker login, or --src-username/--dest-username with --src-password-stdin/--dest-password-stdin or MLM_SRC_PASSWORD/MLM_DEST_PASSWORD',
-  CONFLICT: 'other writers kept changing the destination tag; run the command again',
+  CONFLICT:
+    'other writers kept changing the destination tag; run the command again (merges are idempotent)',
+  PRECONDITION_FAILED: 'another writer changed the destination tag; run the command again',
+  DESTINATION_UNREADABLE:
+    'use credentials that may pull the destination, or pass --new-destination if the tag is new',
   MISSING_CHILDREN: 'drop --no-copy-children to copy them, or push them to the destination first',
   INVALID_MANIFEST_LIST: 'both references must name a manifest list or an image index',
   TIMEOUT: 'the registry did not answer in time; check the network or raise --timeout',

@@ -6,9 +6,9 @@
  * | 0 | done (also: nothing to change, dry run, help, version) |
  * | 1 | failed (any other error; in `bulk`, at least one job failed) |
  * | 2 | usage error (bad or missing flag, invalid reference, destination given by digest) |
- * | 3 | conflict: the destination tag kept moving under concurrent writers |
+ * | 3 | conflict: other writers kept this merge from making sure of its platforms |
  * | 4 | not found: the source, or (for `merge`) the destination, does not exist |
- * | 5 | authentication failed: credentials missing, rejected or lacking access |
+ * | 5 | authentication failed: credentials missing, rejected or lacking access (also: a destination these credentials cannot read) |
  * | 130 | interrupted (Ctrl-C) |
  */
 export const ExitCode = {
@@ -43,9 +43,9 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return ExitCode.FAILED;
   if (USAGE_CODES.has(code)) return ExitCode.USAGE;
-  if (code === 'CONFLICT') return ExitCode.CONFLICT;
+  if (code === 'CONFLICT' || code === 'PRECONDITION_FAILED') return ExitCode.CONFLICT;
   if (NOT_FOUND_CODES.has(code)) return ExitCode.NOT_FOUND;
-  if (code === 'AUTHENTICATION_FAILED') return ExitCode.AUTH;
+  if (code === 'AUTHENTICATION_FAILED' || code === 'DESTINATION_UNREADABLE') return ExitCode.AUTH;
   if (code === 'ABORTED') return ExitCode.INTERRUPTED;
   return ExitCode.FAILED;
 }

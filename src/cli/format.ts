@@ -28,6 +28,11 @@ export interface ResultView {
         presentBlobs: number;
       }
     | undefined;
+  /** How the push was verified against other writers. */
+  verification?:
+    | { settleMs: number; polls: number; otherWriters: number; restored: readonly string[] }
+    | undefined;
+  attempts?: number | undefined;
   plan: {
     added: readonly PlanEntryView[];
     replaced: readonly PlanEntryView[];
@@ -139,6 +144,12 @@ export function formatSummary(result: ResultView, ctx: RunContext, style: Style)
       `  a push would first copy ${result.childrenToCopy?.length} manifest(s) the destination repository lacks`,
     );
   }
+  const verification = result.verification;
+  if (verification && verification.restored.length > 0) {
+    lines.push(
+      `  another writer overwrote ${verification.restored.join(', ')}: put back (${result.attempts ?? 1} attempts)`,
+    );
+  }
   const what = `${result.digest} (${result.mediaType})`;
   switch (outcome) {
     case 'pushed':
@@ -185,6 +196,8 @@ export function resultJson(
     replaced: result.plan.replaced.map(entry),
     kept: result.plan.kept.map(entry),
     removed: result.plan.removed.map(entry),
+    ...(result.attempts !== undefined ? { attempts: result.attempts } : {}),
+    ...(result.verification ? { verification: result.verification } : {}),
     ...extra,
   };
 }

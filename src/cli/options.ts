@@ -13,6 +13,9 @@ export interface CommonOptions {
   destQuayPassword?: string;
   match: 'platform' | 'architecture';
   copyChildren: boolean;
+  soleWriter?: boolean;
+  settleTime?: number;
+  newDestination?: boolean;
   force?: boolean;
   dryRun?: boolean;
   json?: boolean;
@@ -83,6 +86,19 @@ export function addCommonOptions(cmd: Command): Command {
         .default('platform'),
     )
     .option('--no-copy-children', 'fail instead of copying manifests the destination repo lacks')
+    .option(
+      '--sole-writer',
+      'nobody else writes the destination tag: skip the checks against other writers',
+    )
+    .option(
+      '--settle-time <duration>',
+      'wait this long after the PUT before verifying the tag (default: half the PUT round trip, 10ms-2s)',
+      parseDuration,
+    )
+    .option(
+      '--new-destination',
+      'the destination tag is new: push even when these credentials cannot read it (401)',
+    )
     .option('--force', 'push even when the destination already holds the same list')
     .option('-n, --dry-run', 'resolve and print the plan; write nothing')
     .option('--json', 'print a machine-readable JSON result on stdout')
@@ -117,4 +133,17 @@ export function addBulkOptions(cmd: Command): Command {
   return cmd
     .option('-c, --concurrency <n>', 'merges run at once (default 4)', parsePositiveInt)
     .option('--fail-fast', 'stop at the first failing job (the rest are skipped)');
+}
+
+/** The cross-process write options of the library, from their flags. */
+export function mergerProtocolOptions(opts: CommonOptions): {
+  soleWriter?: boolean;
+  settleTime?: number;
+  newDestination?: boolean;
+} {
+  return {
+    ...(opts.soleWriter ? { soleWriter: true } : {}),
+    ...(opts.settleTime !== undefined ? { settleTime: opts.settleTime } : {}),
+    ...(opts.newDestination ? { newDestination: true } : {}),
+  };
 }

@@ -5,7 +5,7 @@ import { ExitCode } from './exit-codes.js';
 import { outcomeOf, type ResultView, type RunContext, resultJson, shortDigest } from './format.js';
 import { readAll } from './io.js';
 import { type MergeJob, type MergeJobOutcome, mergeMany, parseImageReference } from './library.js';
-import type { BulkOptions } from './options.js';
+import { type BulkOptions, mergerProtocolOptions } from './options.js';
 import { Output } from './output.js';
 import { ProgressBar } from './progress.js';
 import { type CommandEnv, checkDestination, openClients } from './run-merge.js';
@@ -68,6 +68,7 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
       destClient: clients.dest,
       match: opts.match,
       copyChildren: opts.copyChildren,
+      ...mergerProtocolOptions(opts),
       dryRun,
       force: opts.force === true,
       concurrency: opts.concurrency ?? 4,

@@ -10,7 +10,7 @@ import {
 } from './format.js';
 import type { CliIo } from './io.js';
 import { ManifestListMerger, parseImageReference } from './library.js';
-import type { CommonOptions, MergeOptions } from './options.js';
+import { type CommonOptions, type MergeOptions, mergerProtocolOptions } from './options.js';
 import { Output } from './output.js';
 import { OutputFile, OutputFileError } from './output-file.js';
 import { UsageError } from './usage-error.js';
@@ -133,6 +133,7 @@ export async function runMerge(
       destClient: clients.dest,
       match: opts.match,
       copyChildren: opts.copyChildren,
+      ...mergerProtocolOptions(opts),
       logger: out.mergerLogger(),
     });
     const call = {

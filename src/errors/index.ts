@@ -5,8 +5,9 @@ export {
 } from './authentication-error.js';
 export { type ErrorOptions, ManifestListMergerError, sanitizeCause } from './base-error.js';
 export { ClientsNotSetError } from './clients-not-set-error.js';
-export { ConflictError } from './conflict-error.js';
+export { ConflictError, type ConflictErrorDetails, type ConflictReason } from './conflict-error.js';
 export { DestinationNotFoundError } from './destination-not-found-error.js';
+export { DestinationUnreadableError } from './destination-unreadable-error.js';
 export {
   type DigestMismatchDetails,
   DigestMismatchError,
@@ -21,7 +22,8 @@ export { InvalidOptionError } from './invalid-option-error.js';
 export { InvalidReferenceError } from './invalid-reference-error.js';
 export { ManifestTooLargeError } from './manifest-too-large-error.js';
 export { MissingChildrenError } from './missing-children-error.js';
-export { NotFoundError } from './not-found-error.js';
+export { NotFoundError, type NotFoundErrorDetails } from './not-found-error.js';
+export { PreconditionFailedError } from './precondition-failed-error.js';
 export { redact } from './redact.js';
 export { RegistryError, type RegistryErrorDetails } from './registry-error.js';
 export { RequestAbortedError } from './request-aborted-error.js';

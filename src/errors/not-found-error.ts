@@ -1,24 +1,40 @@
 import { RegistryError, type RegistryErrorDetails } from './registry-error.js';
 
+/** Details of a {@link NotFoundError}. */
+export interface NotFoundErrorDetails extends RegistryErrorDetails {
+  /**
+   * For a 401 after a granted token: whether that token's `access` claim grants `pull` on
+   * the repository (`true`: the registry refused although pulling is allowed, Quay's answer
+   * for a missing repository; `false`: the credentials may not pull, so the image may well
+   * exist). `undefined` when the token does not say (an opaque token) or for a 404.
+   */
+  pullGranted?: boolean | undefined;
+}
+
 /**
  * The registry has no such manifest (404), or refused a pull after valid credentials were
- * accepted (401 after a granted token: Quay's answer for a missing repository, or no access).
- * `isNotFound` is `true`, so {@link isNotFoundError} recognises it.
+ * accepted (401 after a granted token: Quay's answer for a missing repository, or no access;
+ * `pullGranted` tells which when the token says). `isNotFound` is `true`, so
+ * {@link isNotFoundError} recognises it.
  *
  * @example
  * ```ts
  * try {
  *   await client.getManifest('quay.io/ns/app:missing');
  * } catch (error) {
- *   if (error instanceof NotFoundError) console.log('absent', error.status);
+ *   if (error instanceof NotFoundError) console.log('absent', error.status, error.pullGranted);
  * }
  * ```
  */
 export class NotFoundError extends RegistryError {
   /** Always `true`: read by {@link isNotFoundError}. */
   readonly isNotFound = true as const;
+  /** See {@link NotFoundErrorDetails.pullGranted}. */
+  readonly pullGranted: boolean | undefined;
 
-  constructor(message: string, details: RegistryErrorDetails = {}) {
-    super(message, details, 'NOT_FOUND');
+  constructor(message: string, details: NotFoundErrorDetails = {}) {
+    const { pullGranted, ...rest } = details;
+    super(message, rest, 'NOT_FOUND');
+    this.pullGranted = pullGranted;
   }
 }

@@ -3,7 +3,8 @@ import { UnsupportedOperationError } from '../errors/unsupported-operation-error
 import { isManifestListMediaType } from '../manifest/media-types.js';
 import { computeDigest } from '../manifest/serialize.js';
 import type { Descriptor, FetchedManifest, ManifestDescriptor } from '../manifest/types.js';
-import { isNotFoundError, type RegistryClient } from '../registry/client.js';
+import { headOrGet, unlessNotFound } from '../registry/capabilities.js';
+import type { RegistryClient } from '../registry/client.js';
 import { Limiter, mapLimit } from './concurrency.js';
 import { registryOf, repositoryOf, withDigest } from './references.js';
 
@@ -35,22 +36,18 @@ export interface CopyReport {
   presentBlobs: number;
 }
 
-/** Whether the repository of `image` holds the manifest `digest` (HEAD, or GET without it). */
+/**
+ * Whether the repository of `image` holds the manifest `digest` (HEAD, or GET without it; a
+ * HEAD's 404 or 403 is confirmed with a GET).
+ */
 export async function manifestExists(
   client: RegistryClient,
   image: string,
   digest: string,
   signal?: AbortSignal,
 ): Promise<boolean> {
-  const ref = withDigest(image, digest);
-  try {
-    if (client.headManifest) await client.headManifest(ref, { signal });
-    else await client.getManifest(ref, { signal });
-    return true;
-  } catch (error) {
-    if (isNotFoundError(error)) return false;
-    throw error;
-  }
+  const head = await unlessNotFound(() => headOrGet(client, withDigest(image, digest), { signal }));
+  return head !== undefined;
 }
 
 /**

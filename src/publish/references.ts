@@ -1,4 +1,4 @@
-import { parseImageReference } from '../registry/reference.js';
+import { parseImageReference, repositoryKey, tagKey } from '../registry/reference.js';
 
 /** `host/repository@digest` for the repository of `image`. */
 export function withDigest(image: string, digest: string): string {
@@ -6,10 +6,9 @@ export function withDigest(image: string, digest: string): string {
   return `${ref.host}/${ref.repository}@${digest}`;
 }
 
-/** `host/repository` of `image`: what identifies its repository. */
+/** The key of the repository of `image` (one spelling per repository). */
 export function repositoryOf(image: string): string {
-  const ref = parseImageReference(image);
-  return `${ref.host}/${ref.repository}`;
+  return repositoryKey(image);
 }
 
 /** The registry host (API host) of `image`. */
@@ -17,8 +16,4 @@ export function registryOf(image: string): string {
   return parseImageReference(image).apiHost;
 }
 
-/** The key one destination tag is serialised under: `host/repository:tag`. */
-export function tagKey(image: string): string {
-  const ref = parseImageReference(image);
-  return `${ref.host}/${ref.repository}:${ref.tag ?? 'latest'}`;
-}
+export { tagKey };

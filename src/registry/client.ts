@@ -17,6 +17,33 @@ export interface RequestOptions {
 }
 
 /**
+ * Options of {@link RegistryClient.putManifest}: preconditions (RFC 7232) for registries that
+ * honour them. A registry that does not (CNCF distribution 2.8 ignores both) writes anyway;
+ * one that does answers 412, which the client must throw as an error carrying `status` 412
+ * (see {@link isPreconditionFailedError}).
+ *
+ * @example
+ * ```ts
+ * // Replace the tag only if it still holds the list read earlier:
+ * await client.putManifest(tag, bytes, mediaType, { ifMatch: readDigest });
+ * // Create the tag only if it does not exist yet:
+ * await client.putManifest(tag, bytes, mediaType, { ifNoneMatch: '*' });
+ * ```
+ */
+export interface PutManifestOptions extends RequestOptions {
+  /**
+   * Sent as `If-Match: "<digest>"`: write only if the tag still resolves to this digest.
+   * @default undefined (no precondition)
+   */
+  ifMatch?: string;
+  /**
+   * Sent as `If-None-Match: *`: write only if the tag does not exist.
+   * @default undefined (no precondition)
+   */
+  ifNoneMatch?: '*';
+}
+
+/**
  * What {@link ManifestListMerger} needs from a registry: fetch a manifest's exact bytes and
  * push exact bytes. Small on purpose, so any client (yours, authenticated your way) can be
  * wrapped in a few lines; {@link HttpRegistryClient} is the default implementation.
@@ -55,7 +82,7 @@ export interface RegistryClient {
     image: string,
     bytes: Uint8Array,
     mediaType: string,
-    options?: RequestOptions,
+    options?: PutManifestOptions,
   ): Promise<string>;
   /**
    * Optional: whether a manifest exists (its digest, media type, size) without downloading
@@ -101,7 +128,8 @@ export interface BlobContent {
   stream: AsyncIterable<Uint8Array>;
 }
 
-function statusOf(error: unknown): unknown {
+/** The HTTP status an error carries (`status`, `statusCode` or axios' `response.status`). */
+export function statusOf(error: unknown): unknown {
   if (error === null || typeof error !== 'object') return undefined;
   const e = error as { status?: unknown; statusCode?: unknown; response?: { status?: unknown } };
   return e.status ?? e.statusCode ?? e.response?.status;
@@ -129,4 +157,21 @@ export function isNotFoundError(error: unknown): boolean {
   if (flags.isNotFound === true) return true;
   const status = statusOf(error);
   return status === 404 || status === 401;
+}
+
+/**
+ * True when an error thrown by {@link RegistryClient.putManifest} means "a precondition
+ * failed": status 412, or `isPreconditionFailed: true`. Another writer changed the tag since
+ * it was read.
+ *
+ * @example
+ * ```ts
+ * isPreconditionFailedError({ status: 412 }); // true
+ * isPreconditionFailedError({ response: { status: 412 } }); // true (axios-style)
+ * ```
+ */
+export function isPreconditionFailedError(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  if ((error as { isPreconditionFailed?: unknown }).isPreconditionFailed === true) return true;
+  return statusOf(error) === 412;
 }

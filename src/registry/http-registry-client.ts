@@ -4,13 +4,21 @@ import { AuthenticationError } from '../errors/authentication-error.js';
 import { DigestMismatchError } from '../errors/digest-mismatch-error.js';
 import { ManifestTooLargeError } from '../errors/manifest-too-large-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
+import { PreconditionFailedError } from '../errors/precondition-failed-error.js';
 import { RegistryError } from '../errors/registry-error.js';
 import { MediaTypes, normalizeMediaType } from '../manifest/media-types.js';
 import type { FetchedManifest } from '../manifest/types.js';
 import { Authenticator, type Authorization, type AuthTarget } from './auth/authenticator.js';
 import { createCredentialChain } from './auth/credentials/credential-chain.js';
 import { repositoryScope } from './auth/scope.js';
-import type { BlobContent, ManifestHead, RegistryClient, RequestOptions } from './client.js';
+import { grantedActions } from './auth/token-claims.js';
+import type {
+  BlobContent,
+  ManifestHead,
+  PutManifestOptions,
+  RegistryClient,
+  RequestOptions,
+} from './client.js';
 import { CallContext } from './http/call-context.js';
 import { writeLog } from './http/logger.js';
 import type { RequestCounts } from './http/request-event.js';
@@ -59,6 +67,8 @@ export interface RegistryRequest {
   maxBytes: number;
   /** Hand a 2xx body back as a stream. */
   stream?: boolean;
+  /** `false`: sent once, never retried. */
+  retry?: boolean;
 }
 
 /**
@@ -210,9 +220,12 @@ export class HttpRegistryClient implements RegistryClient {
   /**
    * Pushes `bytes` exactly as given with `Content-Type: mediaType` to a tag or digest
    * reference, and resolves the digest. The registry's `docker-content-digest` must equal the
-   * bytes' sha256. Asks for a `pull,push` token. Retried like every other request (a manifest
-   * PUT is idempotent).
+   * bytes' sha256. Asks for a `pull,push` token. A PUT by digest is retried like every other
+   * request (it is idempotent); a PUT to a tag is sent once, never retried: a retry that lands
+   * late could replace a newer list, so the caller reads the tag again instead (the merger
+   * does). `ifMatch` / `ifNoneMatch` are sent as `If-Match: "<digest>"` / `If-None-Match: *`.
    *
+   * @throws {PreconditionFailedError} when the registry honours a precondition that failed (412).
    * @throws {DigestMismatchError} when the reference's digest or the registry's answer differs.
    * @throws {ManifestTooLargeError} when `bytes` is larger than `maxManifestBytes`.
    * @example
@@ -224,10 +237,14 @@ export class HttpRegistryClient implements RegistryClient {
     image: string,
     bytes: Uint8Array,
     mediaType: string,
-    options: RequestOptions = {},
+    options: PutManifestOptions = {},
   ): Promise<string> {
     const ref = parseImageReference(image);
     const digest = digestOf(bytes, ref.digest);
+    const preconditions: Record<string, string> = {
+      ...(options.ifMatch !== undefined ? { 'If-Match': `"${options.ifMatch}"` } : {}),
+      ...(options.ifNoneMatch !== undefined ? { 'If-None-Match': options.ifNoneMatch } : {}),
+    };
     const url = this.urlFor(ref, manifestPath(ref));
     if (bytes.byteLength > this.#maxManifestBytes) {
       throw new ManifestTooLargeError(
@@ -252,9 +269,10 @@ export class HttpRegistryClient implements RegistryClient {
           method: 'PUT',
           path: manifestPath(ref),
           actions: ['pull', 'push'],
-          headers: { 'Content-Type': mediaType },
+          headers: { 'Content-Type': mediaType, ...preconditions },
           body: bytes,
           maxBytes: MAX_ERROR_BODY_BYTES,
+          ...(ref.digest === undefined ? { retry: false } : {}),
         },
         ctx,
       );
@@ -546,6 +564,7 @@ export class HttpRegistryClient implements RegistryClient {
           kind: 'registry',
           maxBytes: request.maxBytes,
           ...(request.stream ? { stream: true } : {}),
+          ...(request.retry === false ? { retry: false } : {}),
         },
         ctx,
       );
@@ -582,12 +601,25 @@ export class HttpRegistryClient implements RegistryClient {
     if (response.status === 404) {
       return new NotFoundError(`${ref} not found (${what})`, details);
     }
+    if (response.status === 412) {
+      return new PreconditionFailedError(
+        `${ref} changed since it was read: a precondition failed (${what})`,
+        details,
+      );
+    }
     if (response.status === 401) {
       const reading = request.method === 'GET' || request.method === 'HEAD';
       if (authorization.scheme === 'bearer' && authorization.credentialed) {
         // Token granted for these credentials, yet refused: no access, or (Quay) no repository.
-        if (reading)
-          return new NotFoundError(`${ref} not found or not accessible (${what})`, details);
+        if (reading) {
+          const granted = authorization.token
+            ? grantedActions(authorization.token.value, ref.repository)
+            : undefined;
+          return new NotFoundError(`${ref} not found or not accessible (${what})`, {
+            ...details,
+            pullGranted: granted === undefined ? undefined : granted.includes('pull'),
+          });
+        }
         return new AuthenticationError(
           `The credentials were accepted but may not ${request.actions.join(',')} ${ref.repository} (${what})`,
           { ...details, reason: 'access-denied' },

@@ -1,10 +1,17 @@
 import { DigestMismatchError } from '../errors/digest-mismatch-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
+import { PreconditionFailedError } from '../errors/precondition-failed-error.js';
 import { normalizeMediaType, OCI_IMAGE_INDEX } from '../manifest/media-types.js';
 import { computeDigest, serializeManifestList } from '../manifest/serialize.js';
 import type { FetchedManifest, ManifestList } from '../manifest/types.js';
-import type { BlobContent, ManifestHead, RegistryClient, RequestOptions } from './client.js';
-import { parseImageReference } from './reference.js';
+import type {
+  BlobContent,
+  ManifestHead,
+  PutManifestOptions,
+  RegistryClient,
+  RequestOptions,
+} from './client.js';
+import { parseImageReference, repositoryKey, tagKey } from './reference.js';
 
 /** One call recorded by {@link InMemoryRegistryClient}. */
 export interface InMemoryCall {
@@ -14,6 +21,19 @@ export interface InMemoryCall {
   image: string;
   /** The blob digest, for blob calls. */
   digest?: string;
+  /** For `put`: the precondition sent (`If-Match` digest, or `*` for `If-None-Match`). */
+  precondition?: string;
+}
+
+/** Options of {@link InMemoryRegistryClient}. */
+export interface InMemoryRegistryClientOptions {
+  /**
+   * Honour `ifMatch` / `ifNoneMatch` on `putManifest` (a 412 {@link PreconditionFailedError}
+   * when they fail), as a registry with conditional requests would. CNCF distribution ignores
+   * them, and so does this client by default.
+   * @default false
+   */
+  honourPreconditions?: boolean;
 }
 
 interface StoredManifest {
@@ -47,6 +67,17 @@ export class InMemoryRegistryClient implements RegistryClient {
   readonly #manifests = new Map<string, StoredManifest>();
   readonly #tags = new Map<string, string>();
   readonly #blobs = new Map<string, Uint8Array>();
+  readonly #honourPreconditions: boolean;
+
+  /**
+   * @example
+   * ```ts
+   * const casRegistry = new InMemoryRegistryClient({ honourPreconditions: true });
+   * ```
+   */
+  constructor(options: InMemoryRegistryClientOptions = {}) {
+    this.#honourPreconditions = options.honourPreconditions === true;
+  }
 
   /**
    * Stores a manifest under `image` (a tag or digest reference) and returns its digest. An
@@ -114,10 +145,23 @@ export class InMemoryRegistryClient implements RegistryClient {
     image: string,
     bytes: Uint8Array,
     mediaType: string,
-    options: RequestOptions = {},
+    options: PutManifestOptions = {},
   ): Promise<string> {
     options.signal?.throwIfAborted();
-    this.calls.push({ method: 'put', image });
+    const precondition = options.ifMatch ?? options.ifNoneMatch;
+    this.calls.push({ method: 'put', image, ...(precondition ? { precondition } : {}) });
+    if (this.#honourPreconditions && parseImageReference(image).digest === undefined) {
+      const current = this.#tags.get(tagKey(image));
+      const failed =
+        (options.ifMatch !== undefined && current !== options.ifMatch) ||
+        (options.ifNoneMatch === '*' && current !== undefined);
+      if (failed) {
+        throw new PreconditionFailedError(`Precondition failed for '${image}'`, {
+          status: 412,
+          method: 'PUT',
+        });
+      }
+    }
     return this.#store(image, new Uint8Array(bytes), normalizeMediaType(mediaType));
   }
 
@@ -208,13 +252,7 @@ export class InMemoryRegistryClient implements RegistryClient {
 }
 
 function repoKey(image: string): string {
-  const ref = parseImageReference(image);
-  return `${ref.host}/${ref.repository}`;
-}
-
-function tagKey(image: string): string {
-  const ref = parseImageReference(image);
-  return `${ref.host}/${ref.repository}:${ref.tag ?? 'latest'}`;
+  return repositoryKey(image);
 }
 
 function readMediaType(bytes: Uint8Array): string | undefined {

@@ -195,3 +195,42 @@ export function isLoopbackHost(host: string): boolean {
   const name = hostname.toLowerCase();
   return name === 'localhost' || LOOPBACK_V4_RE.test(name) || name === '::1';
 }
+
+/**
+ * The host of `ref` as one spelling: lower-case (host names are case-insensitive), and
+ * `docker.io` for every name of Docker Hub (`index.docker.io`, `registry-1.docker.io`).
+ */
+function canonicalHost(ref: ImageReference): string {
+  const host = ref.host.toLowerCase();
+  return host === 'index.docker.io' || host === DOCKER_HUB_API_HOST ? DOCKER_HUB_HOST : host;
+}
+
+/**
+ * The one key of the repository an image reference names: `host/repository`, whatever the
+ * spelling of the host (`LOCALHOST:5000` = `localhost:5000`; `index.docker.io/library/x` =
+ * `docker.io/x`).
+ *
+ * @example
+ * ```ts
+ * repositoryKey('index.docker.io/library/ubuntu:22.04'); // 'docker.io/library/ubuntu'
+ * ```
+ */
+export function repositoryKey(image: string | ImageReference): string {
+  const ref = typeof image === 'string' ? parseImageReference(image) : image;
+  return `${canonicalHost(ref)}/${ref.repository}`;
+}
+
+/**
+ * The one key of the tag an image reference names: `host/repository:tag` (`latest` when no
+ * tag is written), with the host spelled as {@link repositoryKey} does. Tags stay
+ * case-sensitive.
+ *
+ * @example
+ * ```ts
+ * tagKey('LOCALHOST:5000/app:1') === tagKey('localhost:5000/app:1'); // true
+ * ```
+ */
+export function tagKey(image: string | ImageReference): string {
+  const ref = typeof image === 'string' ? parseImageReference(image) : image;
+  return `${repositoryKey(ref)}:${ref.tag ?? 'latest'}`;
+}

@@ -273,18 +273,14 @@ describe('staged registry behaviours', () => {
     const repo = uniqueRepo('cli');
     const dest = await pushList(regs.anonymous, repo, 'dest', { platforms: ['linux/s390x'] });
     await pushList(regs.anonymous, repo, 'src', { platforms: ['linux/amd64'] });
-    // Every re-check of the tag answers another digest: another writer, forever.
-    const moved = `sha256:${'e'.repeat(64)}`;
+    // A registry that honours If-Match, where another writer always wins the race: every
+    // PUT of ours is refused with 412.
     const fault = proxy.addFault({
-      method: 'HEAD',
+      method: 'PUT',
       path: new RegExp(`/v2/${repo}/manifests/dest$`),
       action: 'respond',
-      status: 200,
-      headers: {
-        'docker-content-digest': moved,
-        'content-type': dest.mediaType,
-        'content-length': String(dest.bytes.length),
-      },
+      status: 412,
+      body: '{"errors":[{"code":"PRECONDITION_FAILED"}]}',
       times: Number.POSITIVE_INFINITY,
     });
     try {

@@ -172,16 +172,25 @@ describe('retries', () => {
     }
   });
 
-  it('retries a PUT (idempotent) after a 502', async () => {
+  it('retries a PUT by digest (idempotent) after a 502, never a PUT to a tag', async () => {
     const { client: c } = await warmClient();
     proxy.addFault({ method: 'PUT', path: MANIFESTS, action: 'respond', status: 502 });
     const digest = await c.putManifest(
-      `${proxy.host}/${repo}:put-retry`,
+      `${proxy.host}/${repo}@${list.digest}`,
       list.bytes,
       list.mediaType,
     );
     expect(digest).toBe(list.digest);
     expect(proxy.log.filter((l) => l.method === 'PUT').map((l) => l.status)).toEqual([502, 201]);
+
+    // A tag PUT retried late could land over a newer list: it is sent once, and fails.
+    proxy.clearLog();
+    proxy.addFault({ method: 'PUT', path: MANIFESTS, action: 'respond', status: 502 });
+    const error = await c
+      .putManifest(`${proxy.host}/${repo}:put-once`, list.bytes, list.mediaType)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 502 });
+    expect(proxy.log.filter((l) => l.method === 'PUT').map((l) => l.status)).toEqual([502]);
   });
 
   it('retries a reset connection', async () => {

@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HttpRegistryClient,
-  type ManifestDescriptor,
   ManifestListMerger,
   type MergeJob,
   MissingChildrenError,
@@ -203,40 +202,50 @@ describe('concurrent writers of one tag', () => {
     expect(results.every((r) => r.pushed)).toBe(true);
   });
 
-  it('a second client writing the tag between our read and our write loses no platform', async () => {
+  it('a writer that merged and verified while our merge was slow is not overwritten', async () => {
     const repo = uniqueRepo('race');
     await pushList(reg, repo, 'release', { platforms: ['linux/amd64'] });
     await pushList(reg, repo, 'ours', { platforms: ['linux/s390x'] });
-    const theirs = await pushList(reg, repo, 'theirs', { platforms: ['linux/ppc64le'] });
-    let intruded = false;
-    const ours = new HttpRegistryClient();
-    // Our client, but the first HEAD (the guard, just before our PUT) lets the other writer in.
-    const racing: RegistryClient = {
-      getManifest: (image, o) => ours.getManifest(image, o),
-      putManifest: (image, bytes, mediaType, o) => ours.putManifest(image, bytes, mediaType, o),
-      headManifest: async (image, o) => {
-        if (!intruded) {
-          // Another process (its own raw requests) adds ppc64le to the tag just now.
-          intruded = true;
-          const current = await getManifest(reg, repo, 'release');
-          const list = parseManifestList(current.bytes);
-          list.manifests.push(...(theirs.entries as ManifestDescriptor[]));
-          await putManifest(reg, repo, 'release', JSON.stringify(list), current.contentType);
-        }
-        return ours.headManifest(image, o);
-      },
-    };
-    const result = await new ManifestListMerger({
-      srcImage: `${reg.host}/${repo}:ours`,
-      destImage: `${reg.host}/${repo}:release`,
-      srcClient: ours,
-      destClient: racing,
-    }).mergeManifestLists();
-    expect(intruded).toBe(true);
-    expect(result.attempts).toBe(2);
-    const final = await archsAt(reg, repo, 'release');
-    expect(final.digest).toBe(result.digest);
-    expect(final.archs).toEqual(['s390x', 'amd64', 'ppc64le']);
+    await pushList(reg, repo, 'theirs', { platforms: ['linux/ppc64le'] });
+    const proxy = await startFaultProxy(reg);
+    try {
+      let intruded = false;
+      const ours = new HttpRegistryClient();
+      // Between our read of the tag and our PUT, another writer (through another name of the
+      // registry, so this process's tag lock does not order us) merges, pushes and verifies.
+      const slow: RegistryClient = {
+        getManifest: async (image, o) => {
+          const fetched = await ours.getManifest(image, o);
+          if (!intruded && image.endsWith(':release')) {
+            intruded = true;
+            const other = await new ManifestListMerger({
+              srcImage: `${proxy.host}/${repo}:theirs`,
+              destImage: `${proxy.host}/${repo}:release`,
+              srcClient: new HttpRegistryClient(),
+              destClient: new HttpRegistryClient(),
+            }).mergeManifestLists();
+            expect(other.pushed).toBe(true);
+          }
+          return fetched;
+        },
+        headManifest: (image, o) => ours.headManifest(image, o),
+        putManifest: (image, bytes, mediaType, o) => ours.putManifest(image, bytes, mediaType, o),
+      };
+      const result = await new ManifestListMerger({
+        srcImage: `${reg.host}/${repo}:ours`,
+        destImage: `${reg.host}/${repo}:release`,
+        srcClient: ours,
+        destClient: slow,
+      }).mergeManifestLists();
+      expect(intruded).toBe(true);
+      // Our read was old by the time of our PUT: it was checked again, and the merge redone.
+      expect(result.attempts).toBe(2);
+      const final = await archsAt(reg, repo, 'release');
+      expect(final.digest).toBe(result.digest);
+      expect([...final.archs].sort()).toEqual(['amd64', 'ppc64le', 's390x']);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
 

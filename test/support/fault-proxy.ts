@@ -39,7 +39,8 @@ export type FaultAction =
       action: 'rewrite-www-authenticate';
       value: string | ((original: string | undefined) => string);
     }
-  | { action: 'delay'; ms: number };
+  | { action: 'delay'; ms: number }
+  | { action: 'hold'; until: Promise<unknown> };
 
 export type FaultRule = FaultAction & {
   /** Exact method (`GET` does not match `HEAD`) or a RegExp; any when omitted. */
@@ -65,7 +66,22 @@ export interface FaultProxy {
   clearLog(): void;
   addFault(rule: FaultRule): FaultHandle;
   clearFaults(): void;
+  /**
+   * Emulate a registry that honours RFC 7232 preconditions on manifest PUTs to a tag
+   * (`If-Match: "<digest>"`, `If-None-Match: *`): the tag's digest is read from upstream and a
+   * failed precondition answers 412; checks and PUTs of one tag are serialised. CNCF
+   * distribution itself ignores both headers. Settable at any time.
+   */
+  honourPreconditions: boolean;
+  /** PUTs refused with 412 so far. */
+  readonly preconditionFailures: number;
   stop(): Promise<void>;
+}
+
+/** Options of {@link startFaultProxy}. */
+export interface FaultProxyOptions {
+  /** See {@link FaultProxy.honourPreconditions}. Default false. */
+  honourPreconditions?: boolean;
 }
 
 interface ActiveRule {
@@ -86,6 +102,32 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+const ALL_MANIFEST_TYPES = [
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+].join(', ');
+
+/** Whether RFC 7232 `If-Match` / `If-None-Match` hold for a tag now resolving to `digest`. */
+function preconditionHolds(headers: IncomingHttpHeaders, digest: string | undefined): boolean {
+  const ifMatch = headers['if-match'];
+  if (ifMatch !== undefined) {
+    const wanted = ifMatch
+      .split(',')
+      .map((v) => v.trim().replace(/^W\//, '').replace(/^"|"$/g, ''));
+    if (digest === undefined || !(wanted.includes('*') || wanted.includes(digest))) return false;
+  }
+  const ifNoneMatch = headers['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    const unwanted = ifNoneMatch
+      .split(',')
+      .map((v) => v.trim().replace(/^W\//, '').replace(/^"|"$/g, ''));
+    if (digest !== undefined && (unwanted.includes('*') || unwanted.includes(digest))) return false;
+  }
+  return true;
 }
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade'];
@@ -120,8 +162,16 @@ function collect(stream: IncomingMessage): Promise<Buffer> {
 }
 
 /** Starts a logging, fault-injecting proxy in front of `upstream` (`http://127.0.0.1:PORT`). */
-export async function startFaultProxy(upstream: string | { url: string }): Promise<FaultProxy> {
+export async function startFaultProxy(
+  upstream: string | { url: string },
+  options: FaultProxyOptions = {},
+): Promise<FaultProxy> {
   const upstreamUrl = new URL(typeof upstream === 'string' ? upstream : upstream.url);
+  const state = {
+    honourPreconditions: options.honourPreconditions === true,
+    preconditionFailures: 0,
+  };
+  const tagLocks = new Map<string, Promise<void>>();
   const upstreamOrigin = upstreamUrl.origin;
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const rules: ActiveRule[] = [];
@@ -130,6 +180,86 @@ export async function startFaultProxy(upstream: string | { url: string }): Promi
   let origin = '';
 
   const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: ProxyLogEntry,
+    fault?: FaultAction,
+  ): void => {
+    const conditional =
+      state.honourPreconditions &&
+      req.method === 'PUT' &&
+      /\/manifests\/[^/@:]+$/.test(entry.path) &&
+      (req.headers['if-match'] !== undefined || req.headers['if-none-match'] !== undefined);
+    if (!conditional) {
+      forwardNow(req, res, entry, fault);
+      return;
+    }
+    // One check-then-PUT per tag at a time, so the emulated compare-and-swap is atomic.
+    const previous = tagLocks.get(entry.path) ?? Promise.resolve();
+    const done = previous.then(
+      () =>
+        new Promise<void>((release) => {
+          res.once('close', () => release());
+          currentDigest(req, entry.path).then(
+            (digest) => {
+              if (preconditionHolds(req.headers, digest)) {
+                forwardNow(req, res, entry, fault);
+                return;
+              }
+              state.preconditionFailures += 1;
+              req.resume();
+              const body = JSON.stringify({
+                errors: [{ code: 'PRECONDITION_FAILED', message: 'the tag has changed' }],
+              });
+              entry.status = 412;
+              res.writeHead(412, {
+                'content-type': 'application/json',
+                'content-length': String(Buffer.byteLength(body)),
+              });
+              res.end(body);
+            },
+            () => {
+              entry.status = 502;
+              res.writeHead(502);
+              res.end();
+            },
+          );
+        }),
+    );
+    tagLocks.set(entry.path, done);
+    done.then(() => {
+      if (tagLocks.get(entry.path) === done) tagLocks.delete(entry.path);
+    });
+  };
+
+  /** The digest the tag at `path` resolves to upstream, or undefined (asked with the caller's auth). */
+  const currentDigest = (req: IncomingMessage, path: string): Promise<string | undefined> =>
+    new Promise((resolve, reject) => {
+      const head = request(
+        {
+          agent,
+          protocol: upstreamUrl.protocol,
+          hostname: upstreamUrl.hostname,
+          port: upstreamUrl.port,
+          method: 'HEAD',
+          path,
+          headers: {
+            host: upstreamUrl.host,
+            accept: ALL_MANIFEST_TYPES,
+            ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+          },
+        },
+        (up) => {
+          up.resume();
+          const digest = up.headers['docker-content-digest'];
+          resolve(up.statusCode === 200 && typeof digest === 'string' ? digest : undefined);
+        },
+      );
+      head.on('error', reject);
+      head.end();
+    });
+
+  const forwardNow = (
     req: IncomingMessage,
     res: ServerResponse,
     entry: ProxyLogEntry,
@@ -239,6 +369,15 @@ export async function startFaultProxy(upstream: string | { url: string }): Promi
         res.end();
         return;
       }
+      case 'hold': {
+        // Forward once `until` settles: a barrier that releases many requests at once.
+        req.pause();
+        fault.until.then(
+          () => forward(req, res, entry),
+          () => forward(req, res, entry),
+        );
+        return;
+      }
       case 'delay': {
         req.pause();
         const timer = setTimeout(() => {
@@ -284,6 +423,15 @@ export async function startFaultProxy(upstream: string | { url: string }): Promi
     },
     clearFaults() {
       rules.length = 0;
+    },
+    get honourPreconditions() {
+      return state.honourPreconditions;
+    },
+    set honourPreconditions(value: boolean) {
+      state.honourPreconditions = value;
+    },
+    get preconditionFailures() {
+      return state.preconditionFailures;
     },
     stop() {
       stopped ??= (async () => {

@@ -79,16 +79,18 @@ describe('mergeManifestLists (Mode A)', () => {
     const ppc = entry('ppc64le');
     const oldAmd = entry('amd64', 'old-amd64');
     const { registry, merger } = setup(list(amd), list(oldAmd, s390, ppc));
+    const before = registry.resolveTag(DEST);
     const result = await merger.mergeManifestLists();
 
+    // Both sides once, then the verification read of the destination after the push.
     expect(
       registry.calls
         .filter((c) => c.method === 'get')
         .map((c) => c.image)
         .sort(),
-    ).toEqual([DEST, SRC].sort());
+    ).toEqual([DEST, DEST, SRC].sort());
     expect(registry.calls.filter((c) => c.method === 'put')).toEqual([
-      { method: 'put', image: DEST },
+      { method: 'put', image: DEST, precondition: before },
     ]);
     expect(result.pushed).toBe(true);
     expect(result.manifestList.manifests).toEqual([amd, s390, ppc]);

@@ -2,7 +2,6 @@
 // media type discipline, children, serialised writers and the digest guard.
 import { describe, expect, it } from 'vitest';
 import {
-  ConflictError,
   computeDigest,
   DigestMismatchError,
   DOCKER_MANIFEST,
@@ -464,7 +463,7 @@ describe('children', () => {
       srcClient: counted,
       destClient: counted,
       copyConcurrency: 2,
-      guardConcurrentWrites: false,
+      soleWriter: true,
     }).mergeManifestLists();
     expect(result.copy?.manifests).toHaveLength(8); // 6 images + 2 nested indexes
     const order = result.copy?.manifests ?? [];
@@ -516,99 +515,6 @@ describe('writers of one tag', () => {
       ['amd64', ...archs].sort(),
     );
   });
-
-  it('re-merges when another writer moves the tag between our read and our write', async () => {
-    const registry = new InMemoryRegistryClient();
-    registry.setManifest(SRC, list([entry('amd64')]));
-    registry.setManifest(DEST, list([entry('s390x')]));
-    let intruded = false;
-    const racing: RegistryClient = {
-      getManifest: (image, o) => registry.getManifest(image, o),
-      putManifest: (...args) => registry.putManifest(...args),
-      headManifest: async (image, o) => {
-        if (!intruded) {
-          intruded = true; // another process writes ppc64le in between
-          const current = parseManifestList((await registry.getManifest(DEST)).bytes);
-          registry.setManifest(DEST, {
-            ...current,
-            manifests: [...current.manifests, entry('ppc64le')],
-          });
-        }
-        return registry.headManifest(image, o);
-      },
-    };
-    const result = await merger(registry, { destClient: racing }).mergeManifestLists();
-    expect(result.attempts).toBe(2);
-    const final = parseManifestList((await registry.getManifest(DEST)).bytes);
-    expect(final.manifests.map((m) => m.platform?.architecture)).toEqual([
-      'amd64',
-      's390x',
-      'ppc64le',
-    ]);
-  });
-
-  it('re-merges when another writer replaces our list right after the PUT', async () => {
-    const registry = new InMemoryRegistryClient();
-    registry.setManifest(SRC, list([entry('amd64')]));
-    registry.setManifest(DEST, list([entry('s390x')]));
-    let overwritten = false;
-    const racing: RegistryClient = {
-      getManifest: (image, o) => registry.getManifest(image, o),
-      headManifest: (image, o) => registry.headManifest(image, o),
-      putManifest: async (...args) => {
-        const digest = await registry.putManifest(...args);
-        if (!overwritten) {
-          overwritten = true; // a writer that read before our PUT wins the race
-          registry.setManifest(DEST, list([entry('s390x', 's'), entry('arm64')]));
-        }
-        return digest;
-      },
-    };
-    const result = await merger(registry, { destClient: racing }).mergeManifestLists();
-    expect(result.attempts).toBe(2);
-    const final = parseManifestList((await registry.getManifest(DEST)).bytes);
-    expect(final.manifests.map((m) => m.platform?.architecture)).toEqual([
-      'amd64',
-      's390x',
-      'arm64',
-    ]);
-    expect(registry.resolveTag(DEST)).toBe(result.digest);
-  });
-
-  it('gives up with ConflictError after maxAttempts, having pushed nothing', async () => {
-    const registry = new InMemoryRegistryClient();
-    registry.setManifest(SRC, list([entry('amd64')]));
-    registry.setManifest(DEST, list([entry('s390x')]));
-    const restless: RegistryClient = {
-      getManifest: (image, o) => registry.getManifest(image, o),
-      putManifest: (...args) => registry.putManifest(...args),
-      headManifest: async () => ({
-        digest: computeDigest(String(Math.random())),
-        mediaType: undefined,
-        size: undefined,
-      }),
-    };
-    const error = await merger(registry, { destClient: restless, maxAttempts: 3 })
-      .mergeManifestLists()
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConflictError);
-    expect((error as ConflictError).attempts).toBe(3);
-    expect(registry.calls.filter((c) => c.method === 'put')).toEqual([]);
-  });
-
-  it('makes exactly GET, GET, HEAD, PUT, HEAD with the guard and GET, GET, PUT without it', async () => {
-    for (const [guard, expected] of [
-      [true, ['get', 'get', 'head', 'put', 'head']],
-      [false, ['get', 'get', 'put']],
-    ] as const) {
-      const registry = new InMemoryRegistryClient();
-      registry.setManifest(SRC, list([entry('amd64')]));
-      registry.setManifest(DEST, list([entry('s390x')]));
-      registry.calls.length = 0;
-      await merger(registry, { guardConcurrentWrites: guard }).mergeManifestLists();
-      expect(registry.calls.map((c) => c.method)).toEqual(expected);
-    }
-  });
 });
 
 describe('push verification and references', () => {
@@ -621,7 +527,7 @@ describe('push verification and references', () => {
       putManifest: async () => computeDigest('something else'),
     };
     await expect(
-      merger(registry, { destClient: lying, guardConcurrentWrites: false }).mergeManifestLists(),
+      merger(registry, { destClient: lying, soleWriter: true }).mergeManifestLists(),
     ).rejects.toBeInstanceOf(DigestMismatchError);
   });
 

@@ -45,6 +45,11 @@ export interface TransportRequest {
   maxBytes: number;
   /** Hand a 2xx body back as a stream (`TransportResponse.stream`) instead of bytes. */
   stream?: boolean;
+  /**
+   * `false`: never retried (a manifest PUT to a tag: a late retry could land over a newer
+   * list; the caller reads again instead).
+   */
+  retry?: boolean;
 }
 
 /** A response as the transport hands it back: any status, the body as bytes. */
@@ -246,8 +251,8 @@ export class Transport {
       responseType: request.stream ? ('stream' as const) : ('arraybuffer' as const),
       maxContentLength: request.stream ? -1 : request.maxBytes,
       [KIND]: request.kind,
-      // A stream can be sent only once.
-      ...(streamedBody ? { 'axios-retry': { retries: 0 } } : {}),
+      // A stream can be sent only once; a request marked `retry: false` is sent once too.
+      ...(streamedBody || request.retry === false ? { 'axios-retry': { retries: 0 } } : {}),
     };
     let response: AxiosResponse<ArrayBuffer>;
     try {

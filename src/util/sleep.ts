@@ -1,0 +1,34 @@
+import { RequestAbortedError } from '../errors/request-aborted-error.js';
+
+/**
+ * Waits `ms` milliseconds, or less: until `until` settles (when given). Rejects with a
+ * {@link RequestAbortedError} as soon as `signal` aborts. Leaves no timer or listener behind.
+ */
+export function sleep(
+  ms: number,
+  options: { signal?: AbortSignal | undefined; until?: Promise<unknown> } = {},
+): Promise<void> {
+  const { signal, until } = options;
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new RequestAbortedError('The merge was aborted'));
+      return;
+    }
+    let settled = false;
+    const finish = (error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onAbort = (): void => finish(new RequestAbortedError('The merge was aborted'));
+    const timer = setTimeout(() => finish(), Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    until?.then(
+      () => finish(),
+      () => finish(),
+    );
+  });
+}
