@@ -77,14 +77,6 @@ export class CallContext {
     });
   }
 
-  /**
-   * Stops the deadline (the caller's signal still applies): for streamed transfers, whose
-   * length the deadline cannot know. The per-attempt idle timeout still guards them.
-   */
-  releaseDeadline(): void {
-    if (this.timer) clearTimeout(this.timer);
-  }
-
   /** Stops the deadline timer. */
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
