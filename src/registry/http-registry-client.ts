@@ -665,7 +665,8 @@ export class HttpRegistryClient implements RegistryClient {
     const { codes, text } = registryErrors(response.body);
     const details = { method: request.method, url, status: response.status, registryCodes: codes };
     const said = text ? `: ${text}` : '';
-    const what = `${request.method} ${url} answered HTTP ${response.status}${said}`;
+    const where = response.url === url ? '' : ` (redirected to ${response.url})`;
+    const what = `${request.method} ${url}${where} answered HTTP ${response.status}${said}`;
     if (response.status === 404) {
       return new NotFoundError(`${ref} not found (${what})`, details);
     }

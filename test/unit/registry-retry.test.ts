@@ -105,9 +105,9 @@ describe('isRetryableFailure', () => {
         response: { status: 200 },
       }),
     ).toBe(true);
-    expect(isRetryableFailure({ code: 'ECONNRESET', message: 'aborted', response: { status: 200 } })).toBe(
-      true,
-    );
+    expect(
+      isRetryableFailure({ code: 'ECONNRESET', message: 'aborted', response: { status: 200 } }),
+    ).toBe(true);
   });
   it('retries network errors and attempt timeouts, never cancellations', () => {
     for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE']) {
