@@ -230,7 +230,7 @@ export class HttpRegistryClient implements RegistryClient {
       );
       if (response.status === 405) return undefined;
       const digest = response.headers['docker-content-digest'] ?? ref.digest;
-      if (digest === undefined) return undefined;
+      if (digest === undefined || !isCheckable(digest)) return undefined; // GET checks it
       if (ref.digest !== undefined && digest !== ref.digest) return undefined; // trust bytes, not headers
       const length = Number(response.headers['content-length']);
       const contentType = normalizeMediaType(response.headers['content-type'] ?? '');
@@ -804,6 +804,16 @@ function digestCheck(digest: string, url: string, scrub: (error: Error) => Error
       callback(error ? scrub(error) : error);
     },
   });
+}
+
+/** True for a digest of an algorithm this client can check. */
+function isCheckable(digest: string): boolean {
+  try {
+    algorithmOf(digest);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Throws what `body` already failed with (a download's digest check, its timeout). */

@@ -525,6 +525,26 @@ const rows: Row[] = [
       return env.client().getManifest(env.image());
     },
   },
+  {
+    item: '19',
+    name: 'a HEAD whose docker-content-digest has an unknown algorithm falls back to a checked GET',
+    code: 'INVALID_DIGEST',
+    reason: 'unsupported-algorithm',
+    run: (env) => {
+      const headers = { 'content-type': LIST, 'docker-content-digest': `md5:${hex(16)}` };
+      env.a.route({ path: MANIFESTS, handle: respond(200, { headers, body: MANIFEST }) });
+      return env.client().headManifest(env.image());
+    },
+    check: (env) => expect(env.a.requests.map((r) => r.method)).toEqual(['HEAD', 'GET']),
+  },
+  {
+    item: '19',
+    name: 'a digest reference of an unknown algorithm sends nothing',
+    code: 'INVALID_DIGEST',
+    reason: 'unsupported-algorithm',
+    run: (env) => env.client().getManifest(`${env.a.host}/ns/app@sha384:${hex(48)}`),
+    check: (env) => expect(env.a.requests).toEqual([]),
+  },
   ...(
     [
       ['unsupported-algorithm', `sha384:${hex(48)}`],

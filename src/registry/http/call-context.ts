@@ -30,7 +30,10 @@ export class CallContext {
       ? AbortSignal.any([userSignal, this.controller.signal])
       : this.controller.signal;
     if (deadlineMs !== undefined && deadlineMs > 0 && Number.isFinite(deadlineMs)) {
+      // Unref'd: a blob stream its reader abandoned must not keep the process alive until the
+      // deadline (requests in flight keep it alive on their own).
       this.timer = setTimeout(() => this.controller.abort(DEADLINE), deadlineMs);
+      this.timer.unref();
     }
   }
 
