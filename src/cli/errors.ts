@@ -25,6 +25,8 @@ const HINTS: Record<string, string> = {
     'the registry refused the request; run again with --verbose to see the requests and its answers',
   DIGEST_MISMATCH:
     'the registry (or a proxy) returned other bytes than it named; try again, bypassing any proxy',
+  INVALID_DIGEST:
+    'only sha256 and sha512 digests can be checked; check the digest, or the registry that sent it',
   MANIFEST_TOO_LARGE:
     'the manifest is larger than registries accept; check that the reference names a manifest list',
   INCOMPATIBLE_MEDIA_TYPE:

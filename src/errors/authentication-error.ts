@@ -10,6 +10,9 @@ import { RegistryError, type RegistryErrorDetails } from './registry-error.js';
  *   `insecure`; no credentials were sent to it.
  * - `unsupported-challenge`: the registry asked for an authentication scheme we do not speak.
  * - `credential-source-failed`: a credential helper or provider failed.
+ * - `foreign-challenge`: a redirect led to another origin, which answered 401. Credentials go
+ *   only to the registry's own origin and the token realm that origin names, so the challenge
+ *   was neither answered nor remembered.
  */
 export type AuthenticationFailureReason =
   | 'credentials-rejected'
@@ -18,7 +21,8 @@ export type AuthenticationFailureReason =
   | 'access-denied'
   | 'insecure-realm'
   | 'unsupported-challenge'
-  | 'credential-source-failed';
+  | 'credential-source-failed'
+  | 'foreign-challenge';
 
 /** Details of an {@link AuthenticationError}. */
 export interface AuthenticationErrorDetails extends RegistryErrorDetails {

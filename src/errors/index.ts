@@ -15,6 +15,10 @@ export {
 } from './digest-mismatch-error.js';
 export { IncompatibleMediaTypeError } from './incompatible-media-type-error.js';
 export {
+  InvalidDigestError,
+  type InvalidDigestReason,
+} from './invalid-digest-error.js';
+export {
   InvalidManifestListError,
   type InvalidManifestListReason,
 } from './invalid-manifest-list-error.js';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { digestOf } from './digest.js';
 import type { ManifestDescriptor, ManifestList } from './types.js';
 
 const LIST_ORDER = [
@@ -77,5 +77,5 @@ export function serializeManifestList(list: ManifestList): Uint8Array {
  * ```
  */
 export function computeDigest(bytes: Uint8Array | string): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  return digestOf(bytes, 'sha256');
 }

@@ -6,7 +6,9 @@ import type { RetryPolicy } from './retry/retry-policy.js';
 
 /** 4 MiB: the largest manifest most registries accept, and this client's default cap. */
 export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-/** Default per-attempt timeout (ms). */
+/** The largest `maxManifestBytes` accepted: 1 GiB (a manifest is held in memory whole). */
+export const MAX_MANIFEST_BYTES_LIMIT = 1024 * 1024 * 1024;
+/** Default idle timeout (ms): per attempt, per direction. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Default overall deadline of one call (ms). */
 export const DEFAULT_DEADLINE_MS = 300_000;
@@ -14,7 +16,9 @@ export const DEFAULT_DEADLINE_MS = 300_000;
 export const DEFAULT_USER_AGENT = 'manifest-list-merger';
 
 /**
- * Options of {@link HttpRegistryClient}. All optional.
+ * Options of {@link HttpRegistryClient}. All optional. Numeric options are checked at
+ * construction: `NaN`, a string, a negative or an out-of-range value throws
+ * `InvalidOptionError` (naming the option), never falls back to the default silently.
  *
  * Credentials are looked up per registry host, first match wins: `username` + `password`,
  * then `credentials(host)`, then Docker's config (`dockerConfig`). None → anonymous.
@@ -65,19 +69,27 @@ export interface HttpRegistryClientOptions {
    */
   dockerConfig?: boolean | string | DockerConfigFile | undefined;
   /**
-   * Per-attempt timeout in ms: how long the registry may stay silent (connecting or between
-   * bytes) before the attempt is given up and retried.
+   * Idle timeout in ms, per attempt and per direction: how long a request may go without a
+   * byte moving — connecting and waiting for the headers, between chunks of a body read,
+   * between chunks of a body sent (a blob upload) and after it until the answer. A steady
+   * transfer never hits it, however long it takes; a stalled or dripping-below-it one gives
+   * the attempt up (retried, except a streamed upload). From 1 to 2_147_483_647.
    * @default 30_000
    */
   timeout?: number | undefined;
   /**
-   * Overall deadline in ms of one call (`getManifest`, `putManifest`, …), retries, back-off
-   * sleeps and token requests included. `0` or `Infinity` turns it off.
+   * Overall deadline in ms of one call (`getManifest`, `putManifest`, `getBlob` until its
+   * stream ends, `putBlob` until the registry answers, …), retries, back-off sleeps and token
+   * requests included. `0` or `Infinity` turns it off (then a blob transfer is bounded only
+   * by the idle `timeout` and the caller's signal); otherwise from 1 to 2_147_483_647. Raise
+   * it, or turn it off, to copy layers that take longer than 5 minutes.
    * @default 300_000
    */
   deadline?: number | undefined;
   /**
-   * Retry policy for network errors, per-attempt timeouts and 408/429/500/502/503/504.
+   * Retry policy for network errors (a body cut off mid-way included), per-attempt timeouts
+   * and 408/429/500/502/503/504. `retries` is a whole number from 0 to 100, the delays from 0
+   * to 2_147_483_647 ms.
    * @default { retries: 4, baseDelayMs: 250, maxDelayMs: 10_000, maxRetryAfterMs: 60_000 }
    */
   retry?: RetryPolicy | undefined;
@@ -114,8 +126,9 @@ export interface HttpRegistryClientOptions {
    */
   onRequest?: ((event: RequestEvent) => void) | undefined;
   /**
-   * Largest manifest accepted, in bytes: a download is aborted as soon as it passes it, a
-   * push larger than it is refused.
+   * Largest manifest accepted, in bytes (a whole number from 1 to 1 GiB): a download is
+   * aborted as soon as it passes it, a push larger than it is refused. Error bodies are
+   * read up to 64 KiB whatever this is.
    * @default 4_194_304 (4 MiB)
    */
   maxManifestBytes?: number | undefined;

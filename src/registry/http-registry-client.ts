@@ -1,16 +1,18 @@
-import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { AuthenticationError } from '../errors/authentication-error.js';
+import { ManifestListMergerError } from '../errors/base-error.js';
 import { DigestMismatchError } from '../errors/digest-mismatch-error.js';
 import { ManifestTooLargeError } from '../errors/manifest-too-large-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { PreconditionFailedError } from '../errors/precondition-failed-error.js';
 import { RegistryError } from '../errors/registry-error.js';
+import { algorithmOf, createDigester, digestOf } from '../manifest/digest.js';
 import { MediaTypes, normalizeMediaType } from '../manifest/media-types.js';
 import type { FetchedManifest } from '../manifest/types.js';
 import { Authenticator, type Authorization, type AuthTarget } from './auth/authenticator.js';
 import { createCredentialChain } from './auth/credentials/credential-chain.js';
 import { repositoryScope } from './auth/scope.js';
+import { SecretSet } from './auth/secret-set.js';
 import { grantedActions } from './auth/token-claims.js';
 import type {
   BlobContent,
@@ -20,16 +22,18 @@ import type {
   RequestOptions,
 } from './client.js';
 import { CallContext } from './http/call-context.js';
-import { writeLog } from './http/logger.js';
-import type { RequestCounts } from './http/request-event.js';
-import { Transport, type TransportResponse } from './http/transport.js';
+import { type RegistryLogger, writeLog } from './http/logger.js';
+import type { RequestCounts, RequestEvent } from './http/request-event.js';
+import { MAX_ERROR_BODY_BYTES, Transport, type TransportResponse } from './http/transport.js';
 import {
   DEFAULT_DEADLINE_MS,
   DEFAULT_MAX_MANIFEST_BYTES,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_USER_AGENT,
   type HttpRegistryClientOptions,
+  MAX_MANIFEST_BYTES_LIMIT,
 } from './http-registry-client-options.js';
+import { MAX_TIMER_MS, numericOption } from './numeric-option.js';
 import {
   type ImageReference,
   isLoopbackHost,
@@ -45,8 +49,8 @@ const GENERIC_CONTENT_TYPES = new Set([
   'text/plain',
   'application/octet-stream',
 ]);
-/** Error bodies (e.g. one `MANIFEST_BLOB_UNKNOWN` per missing child) are read up to 1 MiB. */
-const MAX_ERROR_BODY_BYTES = 1024 * 1024;
+/** How many registry error codes are kept from one answer. */
+const MAX_REGISTRY_CODES = 1000;
 
 /** One registry API request, before authorisation. */
 export interface RegistryRequest {
@@ -63,8 +67,10 @@ export interface RegistryRequest {
   headers?: Record<string, string>;
   /** The body; a `Readable` is sent once (no retry, no re-authentication). */
   body?: Uint8Array | Readable;
-  /** Largest response body accepted (error bodies only, for `stream`). */
+  /** Largest 2xx body accepted (error bodies are always cut at `MAX_ERROR_BODY_BYTES`). */
   maxBytes: number;
+  /** Cut a longer 2xx body instead of failing: for answers whose body is not used. */
+  truncate?: boolean;
   /** Hand a 2xx body back as a stream. */
   stream?: boolean;
   /** `false`: sent once, never retried. */
@@ -79,8 +85,11 @@ export interface RegistryRequest {
  *
  * Errors are typed: {@link NotFoundError} (404, or a 401 after accepted credentials),
  * {@link AuthenticationError}, {@link DigestMismatchError}, {@link ManifestTooLargeError},
- * `RequestTimeoutError`, `RequestAbortedError`, and {@link RegistryError} for the rest.
- * None of them carries a password, token or `Authorization` header.
+ * `RequestTimeoutError`, `RequestAbortedError`, `InvalidDigestError`, and
+ * {@link RegistryError} for the rest. None of them carries a password, token or
+ * `Authorization` header: every secret the client holds is scrubbed, in every form it was
+ * sent, from whatever a registry answers (error texts, echoed headers, URLs), and from every
+ * log line. Invalid numeric options throw `InvalidOptionError` at construction.
  *
  * @example
  * ```ts
@@ -97,21 +106,48 @@ export class HttpRegistryClient implements RegistryClient {
   readonly #insecure: ReadonlySet<string>;
   readonly #maxManifestBytes: number;
   readonly #deadlineMs: number | undefined;
-  readonly #logger: HttpRegistryClientOptions['logger'];
+  readonly #logger: RegistryLogger | undefined;
+  readonly #secrets = new SecretSet();
 
+  /**
+   * @throws {InvalidOptionError} when a numeric option is not a finite number in its range
+   *   (`timeout`, `deadline`, `maxManifestBytes`, `retry.*`); see {@link HttpRegistryClientOptions}.
+   */
   constructor(options: HttpRegistryClientOptions = {}) {
-    this.#logger = options.logger;
+    const timeoutMs = numericOption(options.timeout, 'timeout', DEFAULT_TIMEOUT_MS, {
+      min: 1,
+      max: MAX_TIMER_MS,
+    });
+    const deadline = numericOption(options.deadline, 'deadline', DEFAULT_DEADLINE_MS, {
+      min: 1,
+      max: MAX_TIMER_MS,
+      also: [0, Number.POSITIVE_INFINITY],
+    });
+    this.#deadlineMs =
+      deadline === 0 || deadline === Number.POSITIVE_INFINITY ? undefined : deadline;
+    this.#maxManifestBytes = numericOption(
+      options.maxManifestBytes,
+      'maxManifestBytes',
+      DEFAULT_MAX_MANIFEST_BYTES,
+      { min: 1, max: MAX_MANIFEST_BYTES_LIMIT, integer: true },
+    );
+    const retry = resolveRetryPolicy(options.retry ?? {});
+    this.#logger = options.logger ? scrubbingLogger(options.logger, this.#secrets) : undefined;
     this.#insecure = new Set((options.insecure ?? []).map((h) => h.toLowerCase()));
-    this.#maxManifestBytes = positive(options.maxManifestBytes, DEFAULT_MAX_MANIFEST_BYTES);
-    const deadline = options.deadline ?? DEFAULT_DEADLINE_MS;
-    this.#deadlineMs = deadline > 0 && Number.isFinite(deadline) ? deadline : undefined;
+    this.#secrets.add(options.password);
+    if (options.username !== undefined) {
+      this.#secrets.add(`${options.username}:${options.password ?? ''}`);
+    }
+    const onRequest = options.onRequest;
     this.#transport = new Transport({
-      timeoutMs: positive(options.timeout, DEFAULT_TIMEOUT_MS),
-      retry: resolveRetryPolicy(options.retry),
+      timeoutMs,
+      retry,
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
       ca: options.ca,
-      logger: options.logger,
-      onRequest: options.onRequest,
+      logger: this.#logger,
+      onRequest: onRequest
+        ? (event: RequestEvent) => onRequest({ ...event, url: this.#secrets.scrub(event.url) })
+        : undefined,
     });
     this.#auth = new Authenticator({
       transport: this.#transport,
@@ -123,8 +159,9 @@ export class HttpRegistryClient implements RegistryClient {
         env: options.env,
       }),
       plainHttpAllowed: (host) => this.isPlainHttp(host),
-      logger: options.logger,
+      logger: this.#logger,
       clientId: options.userAgent ?? DEFAULT_USER_AGENT,
+      secrets: this.#secrets,
     });
   }
 
@@ -135,12 +172,14 @@ export class HttpRegistryClient implements RegistryClient {
 
   /**
    * Fetches a manifest by tag or digest: its exact bytes, media type (Content-Type without
-   * parameters, else the body's `mediaType`) and digest. The bytes' sha256 is checked against
-   * `docker-content-digest` and against the digest asked for.
+   * parameters, else the body's `mediaType`) and digest. The bytes are checked against
+   * `docker-content-digest` and against the digest asked for, each with its own algorithm
+   * (sha256 or sha512).
    *
    * @throws {NotFoundError} for a 404, or a 401 after valid credentials were accepted.
    * @throws {DigestMismatchError} when the bytes do not match a digest.
    * @throws {ManifestTooLargeError} past `maxManifestBytes`.
+   * @throws {InvalidDigestError} for a digest (asked for, or in the header) of another algorithm.
    * @example
    * ```ts
    * const { bytes, mediaType, digest } = await client.getManifest('localhost:5000/ns/app:1.0');
@@ -148,6 +187,7 @@ export class HttpRegistryClient implements RegistryClient {
    */
   async getManifest(image: string, options: RequestOptions = {}): Promise<FetchedManifest> {
     const ref = parseImageReference(image);
+    if (ref.digest !== undefined) algorithmOf(ref.digest); // checkable, before any request
     return this.withCall(options, async (ctx) => {
       const path = manifestPath(ref);
       const { response, url } = await this.request(
@@ -193,13 +233,14 @@ export class HttpRegistryClient implements RegistryClient {
           actions: ['pull'],
           headers: { Accept: ACCEPT_MANIFESTS },
           maxBytes: MAX_ERROR_BODY_BYTES,
+          truncate: true,
         },
         ctx,
         [405],
       );
       if (response.status === 405) return undefined;
       const digest = response.headers['docker-content-digest'] ?? ref.digest;
-      if (digest === undefined) return undefined;
+      if (digest === undefined || !isCheckable(digest)) return undefined; // GET checks it
       if (ref.digest !== undefined && digest !== ref.digest) return undefined; // trust bytes, not headers
       const length = Number(response.headers['content-length']);
       const contentType = normalizeMediaType(response.headers['content-type'] ?? '');
@@ -240,7 +281,7 @@ export class HttpRegistryClient implements RegistryClient {
     options: PutManifestOptions = {},
   ): Promise<string> {
     const ref = parseImageReference(image);
-    const digest = digestOf(bytes, ref.digest);
+    const digest = digestOf(bytes, ref.digest ?? 'sha256');
     const preconditions: Record<string, string> = {
       ...(options.ifMatch !== undefined ? { 'If-Match': `"${options.ifMatch}"` } : {}),
       ...(options.ifNoneMatch !== undefined ? { 'If-None-Match': options.ifNoneMatch } : {}),
@@ -272,6 +313,7 @@ export class HttpRegistryClient implements RegistryClient {
           headers: { 'Content-Type': mediaType, ...preconditions },
           body: bytes,
           maxBytes: MAX_ERROR_BODY_BYTES,
+          truncate: true,
           ...(ref.digest === undefined ? { retry: false } : {}),
         },
         ctx,
@@ -306,6 +348,7 @@ export class HttpRegistryClient implements RegistryClient {
    */
   async hasBlob(image: string, digest: string, options: RequestOptions = {}): Promise<boolean> {
     const ref = parseImageReference(image);
+    algorithmOf(digest); // a malformed digest must not reach the URL
     return this.withCall(options, async (ctx) => {
       try {
         const { response } = await this.request(
@@ -315,6 +358,7 @@ export class HttpRegistryClient implements RegistryClient {
             path: blobPath(ref, digest),
             actions: ['pull'],
             maxBytes: MAX_ERROR_BODY_BYTES,
+            truncate: true,
           },
           ctx,
           [404],
@@ -346,6 +390,7 @@ export class HttpRegistryClient implements RegistryClient {
   ): Promise<boolean> {
     const ref = parseImageReference(image);
     const from = parseImageReference(fromImage);
+    algorithmOf(digest);
     if (from.apiHost !== ref.apiHost) return false;
     return this.withCall(options, async (ctx) => {
       const query = new URLSearchParams({ mount: digest, from: from.repository });
@@ -359,6 +404,7 @@ export class HttpRegistryClient implements RegistryClient {
             from.repository === ref.repository ? [] : [repositoryScope(from.repository, ['pull'])],
           headers: { 'Content-Length': '0' },
           maxBytes: MAX_ERROR_BODY_BYTES,
+          truncate: true,
         },
         ctx,
       );
@@ -368,10 +414,17 @@ export class HttpRegistryClient implements RegistryClient {
 
   /**
    * Streams blob `digest` out of the repository of `image` (following a redirect to storage
-   * without `Authorization`). The stream fails with {@link DigestMismatchError} at its end
-   * when the bytes do not hash to `digest`. The deadline covers the request, not the
-   * reading; the signal covers both.
+   * without `Authorization`). The stream is hashed with the digest's own algorithm as it
+   * flows; when the bytes are not `digest` it fails with {@link DigestMismatchError} instead
+   * of ending, and its last chunk is held back, so an upload fed from it never completes.
    *
+   * The stream never raises an unhandled `'error'`: a failure while nobody reads it yet (a
+   * small tampered blob read ahead while the upload starts) stays on the stream and is
+   * thrown to whoever reads it, or by `putBlob`. No bytes for `timeout` while it is read →
+   * `RequestTimeoutError`; a connection dropped mid-body → `RegistryError` `NETWORK_ERROR`.
+   * The deadline and the signal cover the request and the reading.
+   *
+   * @throws {InvalidDigestError} before any request for a malformed digest or another algorithm.
    * @example
    * ```ts
    * const { size, stream } = await client.getBlob('quay.io/ns/app', 'sha256:…');
@@ -379,6 +432,7 @@ export class HttpRegistryClient implements RegistryClient {
    */
   async getBlob(image: string, digest: string, options: RequestOptions = {}): Promise<BlobContent> {
     const ref = parseImageReference(image);
+    algorithmOf(digest);
     const ctx = new CallContext(options.signal, this.#deadlineMs);
     try {
       ctx.throwIfAborted();
@@ -393,30 +447,17 @@ export class HttpRegistryClient implements RegistryClient {
         },
         ctx,
       );
-      ctx.releaseDeadline();
       const source = response.stream ?? Readable.from([response.body]);
-      const checked = source.pipe(digestCheck(digest, url));
-      source.on('error', (error: Error & { code?: string }) =>
-        checked.destroy(
-          ctx.signal.aborted
-            ? ctx.abortError({ method: 'GET', url })
-            : new RegistryError(
-                `GET ${url}: the blob stream failed (${error.code ?? error.message})`,
-                {
-                  method: 'GET',
-                  url,
-                  cause: error,
-                },
-                'NETWORK_ERROR',
-              ),
-        ),
-      );
+      const checked = digestCheck(digest, url, (error) => this.#secrets.scrubError(error));
+      // No listener yet is no crash: the error stays on the stream (`errored`) for its reader.
+      checked.on('error', () => {});
+      pipeline(source, checked, () => ctx.dispose());
       checked.on('close', () => ctx.dispose());
       const length = Number(response.headers['content-length']);
       return { size: Number.isFinite(length) ? length : -1, stream: checked };
     } catch (error) {
       ctx.dispose();
-      throw error;
+      throw this.#secrets.scrubError(error);
     }
   }
 
@@ -424,8 +465,13 @@ export class HttpRegistryClient implements RegistryClient {
    * Uploads `blob` as `digest` into the repository of `image`: `POST` an upload, then one
    * streamed `PUT …?digest=` (monolithic; the bytes are never held whole in memory). The
    * registry checks the digest; its answer must name the same digest. The upload itself is
-   * not retried (a stream is sent once) and not bound by the deadline; the signal applies.
+   * not retried (a stream is sent once); its idle timeout is `timeout` between chunks sent
+   * (and until the answer), the deadline and the signal apply.
    *
+   * When `blob` fails (a {@link DigestMismatchError} from {@link getBlob}, its own timeout),
+   * that error is thrown as it is and the upload is never completed: nothing is pushed.
+   *
+   * @throws {InvalidDigestError} before any request for a malformed digest or another algorithm.
    * @example
    * ```ts
    * await client.putBlob('quay.io/ns/dest', digest, await other.getBlob('ghcr.io/ns/src', digest));
@@ -439,11 +485,12 @@ export class HttpRegistryClient implements RegistryClient {
   ): Promise<void> {
     const ref = parseImageReference(image);
     try {
+      algorithmOf(digest);
       await this.uploadBlob(ref, digest, blob, options);
     } catch (error) {
       // A failed upload must not leave the caller's download open and paused.
       (blob.stream as { destroy?: () => void }).destroy?.();
-      throw error;
+      throw this.#secrets.scrubError(error);
     }
   }
 
@@ -453,7 +500,9 @@ export class HttpRegistryClient implements RegistryClient {
     blob: BlobContent,
     options: RequestOptions,
   ): Promise<void> {
+    const body = toReadable(blob.stream);
     await this.withCall(options, async (ctx) => {
+      throwIfFailed(body);
       const { response: started, url: startUrl } = await this.request(
         ref,
         {
@@ -462,6 +511,7 @@ export class HttpRegistryClient implements RegistryClient {
           actions: ['pull', 'push'],
           headers: { 'Content-Length': '0' },
           maxBytes: MAX_ERROR_BODY_BYTES,
+          truncate: true,
         },
         ctx,
       );
@@ -476,10 +526,17 @@ export class HttpRegistryClient implements RegistryClient {
           },
         );
       }
-      const uploadUrl = new URL(location, startUrl);
+      let uploadUrl: URL;
+      try {
+        uploadUrl = new URL(location, startUrl);
+      } catch (error) {
+        throw new RegistryError(
+          `POST ${startUrl} answered ${started.status} with an upload location that is not a URL`,
+          { method: 'POST', url: startUrl, status: started.status, cause: error },
+        );
+      }
       uploadUrl.searchParams.set('digest', digest);
-      ctx.releaseDeadline();
-      const body = toReadable(blob.stream);
+      throwIfFailed(body);
       const { response, url } = await this.request(
         ref,
         {
@@ -492,6 +549,7 @@ export class HttpRegistryClient implements RegistryClient {
           },
           body,
           maxBytes: MAX_ERROR_BODY_BYTES,
+          truncate: true,
         },
         ctx,
       );
@@ -533,9 +591,11 @@ export class HttpRegistryClient implements RegistryClient {
 
   /**
    * Sends one authorised registry request: up-front authorisation from the remembered
-   * challenge and token cache, one re-authentication on a 401, and the 401/404/other-status
-   * classification into typed errors. Statuses in `accept` are returned, not thrown.
-   * Building block for more registry operations (blobs, mounts).
+   * challenge and token cache, one re-authentication on a 401 from the registry's own
+   * origin, and the 401/404/other-status classification into typed errors. A 401 from
+   * another origin (reached by a redirect) is never answered nor remembered: it is an
+   * {@link AuthenticationError} `foreign-challenge`. Statuses in `accept` are returned, not
+   * thrown. Building block for more registry operations (blobs, mounts).
    */
   protected async request(
     ref: ImageReference,
@@ -563,13 +623,18 @@ export class HttpRegistryClient implements RegistryClient {
           ...(request.body ? { body: request.body } : {}),
           kind: 'registry',
           maxBytes: request.maxBytes,
+          ...(request.truncate ? { truncate: true } : {}),
           ...(request.stream ? { stream: true } : {}),
           ...(request.retry === false ? { retry: false } : {}),
         },
         ctx,
       );
+    const registryOrigin = new URL(origin).origin;
     let authorization = await this.#auth.beforeRequest(target, scopes, ctx);
     let response = await send(authorization);
+    if (response.status === 401 && new URL(response.url).origin !== registryOrigin) {
+      throw this.foreignChallenge(request, url, response);
+    }
     if (response.status === 401 && !(request.body instanceof Readable)) {
       authorization = await this.#auth.afterUnauthorized(
         target,
@@ -580,11 +645,33 @@ export class HttpRegistryClient implements RegistryClient {
         { method: request.method, url },
       );
       response = await send(authorization);
+      if (response.status === 401 && new URL(response.url).origin !== registryOrigin) {
+        throw this.foreignChallenge(request, url, response);
+      }
     }
     if ((response.status >= 200 && response.status < 300) || accept.includes(response.status)) {
       return { response, url, authorization };
     }
     throw this.statusError(ref, request, url, response, authorization);
+  }
+
+  private foreignChallenge(
+    request: RegistryRequest,
+    url: string,
+    response: TransportResponse,
+  ): AuthenticationError {
+    const { codes } = registryErrors(response.body);
+    const answeredBy = new URL(response.url).origin;
+    return new AuthenticationError(
+      `${request.method} ${url} was redirected to ${answeredBy}, which answered 401: credentials go only to the registry's own origin and the token realm it names, so that challenge was not answered`,
+      {
+        reason: 'foreign-challenge',
+        method: request.method,
+        url: response.url,
+        status: 401,
+        registryCodes: codes,
+      },
+    );
   }
 
   private statusError(
@@ -597,7 +684,8 @@ export class HttpRegistryClient implements RegistryClient {
     const { codes, text } = registryErrors(response.body);
     const details = { method: request.method, url, status: response.status, registryCodes: codes };
     const said = text ? `: ${text}` : '';
-    const what = `${request.method} ${url} answered HTTP ${response.status}${said}`;
+    const where = response.url === url ? '' : ` (redirected to ${response.url})`;
+    const what = `${request.method} ${url}${where} answered HTTP ${response.status}${said}`;
     if (response.status === 404) {
       return new NotFoundError(`${ref} not found (${what})`, details);
     }
@@ -649,29 +737,33 @@ export class HttpRegistryClient implements RegistryClient {
     url: string,
   ): string {
     const header = response.headers['docker-content-digest'];
-    const expected = ref.digest ?? header;
-    const digest = digestOf(bytes, expected);
-    if (ref.digest !== undefined && digest !== ref.digest) {
-      throw new DigestMismatchError(`The manifest fetched for ${ref} has digest ${digest}`, {
-        expected: ref.digest,
-        actual: digest,
-        source: 'reference',
-        method: 'GET',
-        url,
-      });
+    if (ref.digest !== undefined) {
+      const digest = digestOf(bytes, ref.digest);
+      if (digest !== ref.digest) {
+        throw new DigestMismatchError(`The manifest fetched for ${ref} has digest ${digest}`, {
+          expected: ref.digest,
+          actual: digest,
+          source: 'reference',
+          method: 'GET',
+          url,
+        });
+      }
     }
-    if (header !== undefined && header !== digestOf(bytes, header)) {
-      throw new DigestMismatchError(
-        `The manifest fetched for ${ref} does not match its docker-content-digest ${header}`,
-        { expected: header, actual: digestOf(bytes, header), source: 'header', method: 'GET', url },
-      );
+    if (header !== undefined) {
+      const actual = digestOf(bytes, header);
+      if (actual !== header) {
+        throw new DigestMismatchError(
+          `The manifest fetched for ${ref} does not match its docker-content-digest ${header}`,
+          { expected: header, actual, source: 'header', method: 'GET', url },
+        );
+      }
     }
-    return ref.digest === undefined ? digestOf(bytes) : digest;
+    return ref.digest ?? digestOf(bytes, 'sha256');
   }
 
   /**
    * Runs one public call under a {@link CallContext}: the caller's signal and the client's
-   * deadline, cleaned up afterwards.
+   * deadline, cleaned up afterwards; whatever it throws is scrubbed of the client's secrets.
    */
   protected async withCall<T>(
     options: RequestOptions,
@@ -681,6 +773,8 @@ export class HttpRegistryClient implements RegistryClient {
     try {
       ctx.throwIfAborted();
       return await work(ctx);
+    } catch (error) {
+      throw this.#secrets.scrubError(error);
     } finally {
       ctx.dispose();
     }
@@ -705,31 +799,73 @@ function blobPath(ref: ImageReference, digest: string): string {
   return `/v2/${ref.repository}/blobs/${digest}`;
 }
 
-/** A pass-through that hashes what flows and fails at the end if it is not `digest`. */
-function digestCheck(digest: string, url: string): Transform {
-  const algorithm = digest.startsWith('sha512:') ? 'sha512' : 'sha256';
-  const hash = createHash(algorithm);
+/**
+ * A pass-through that hashes what flows with the algorithm of `digest` and fails at the end
+ * if it is not `digest`. The last chunk is held back until the check passes, so whatever
+ * reads the stream (an upload) never receives every byte of a wrong blob. Errors it is
+ * destroyed with go through `scrub` first.
+ */
+function digestCheck(digest: string, url: string, scrub: (error: Error) => Error): Transform {
+  const hasher = createDigester(digest);
+  let held: Buffer | undefined;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
+      hasher.update(chunk);
+      const previous = held;
+      held = chunk;
+      callback(null, previous);
     },
     flush(callback) {
-      const actual = `${algorithm}:${hash.digest('hex')}`;
-      if (actual === digest) callback();
-      else {
-        callback(
-          new DigestMismatchError(`The blob fetched as ${digest} has digest ${actual}`, {
-            expected: digest,
-            actual,
-            source: 'reference',
-            method: 'GET',
-            url,
-          }),
-        );
+      const actual = hasher.digest();
+      if (actual === digest) {
+        callback(null, held);
+        return;
       }
+      callback(
+        new DigestMismatchError(`The blob fetched as ${digest} has digest ${actual}`, {
+          expected: digest,
+          actual,
+          source: 'reference',
+          method: 'GET',
+          url,
+        }),
+      );
+    },
+    destroy(error, callback) {
+      held = undefined;
+      callback(error ? scrub(error) : error);
     },
   });
+}
+
+/** True for a digest of an algorithm this client can check. */
+function isCheckable(digest: string): boolean {
+  try {
+    algorithmOf(digest);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws what `body` already failed with (a download's digest check, its timeout). */
+function throwIfFailed(body: Readable): void {
+  const failure = body.errored;
+  if (!failure) return;
+  if (failure instanceof ManifestListMergerError) throw failure;
+  throw new RegistryError(
+    `The blob to upload failed before it was sent: ${failure instanceof Error ? failure.message : String(failure)}`,
+    { cause: failure },
+  );
+}
+
+/** A logger that scrubs the client's secrets from every line before the usual redaction. */
+function scrubbingLogger(logger: RegistryLogger, secrets: SecretSet): RegistryLogger {
+  const line =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (message: string): void =>
+      writeLog(logger, level, secrets.scrub(message));
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }
 
 function toReadable(stream: AsyncIterable<Uint8Array>): Readable {
@@ -738,12 +874,6 @@ function toReadable(stream: AsyncIterable<Uint8Array>): Readable {
 
 function manifestPath(ref: ImageReference): string {
   return `/v2/${ref.repository}/manifests/${ref.identifier}`;
-}
-
-/** The digest of `bytes` with the algorithm of `like` (sha256 unless it names sha512). */
-function digestOf(bytes: Uint8Array, like?: string): string {
-  const algorithm = like?.startsWith('sha512:') ? 'sha512' : 'sha256';
-  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
 }
 
 function mediaTypeOf(response: TransportResponse, bytes: Uint8Array): string {
@@ -758,25 +888,34 @@ function mediaTypeOf(response: TransportResponse, bytes: Uint8Array): string {
   return contentType || 'application/octet-stream';
 }
 
-/** The `code`s and a short text of a registry's `{"errors":[{code,message}]}` body. */
+/**
+ * The `code`s and a short text of a registry's `{"errors":[{code,message}]}` body. A body cut
+ * at the error-body cap (or otherwise broken) still gives the codes that can be read in it.
+ */
 function registryErrors(body: Buffer): { codes: string[]; text: string } {
   if (body.byteLength === 0) return { codes: [], text: '' };
+  const raw = body.toString('utf8');
+  const isCode = (code: unknown): code is string =>
+    typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code);
   try {
-    const parsed = JSON.parse(body.subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8')) as {
+    const parsed = JSON.parse(raw) as {
       errors?: Array<{ code?: unknown; message?: unknown }>;
     };
     const errors = Array.isArray(parsed?.errors) ? parsed.errors : [];
-    const codes = errors.map((e) => (typeof e?.code === 'string' ? e.code : '')).filter(Boolean);
+    const codes = errors
+      .map((e) => e?.code)
+      .filter(isCode)
+      .slice(0, MAX_REGISTRY_CODES);
     const text = errors
       .slice(0, 3)
       .map((e) => [e?.code, e?.message].filter((x) => typeof x === 'string' && x).join(' '))
       .join('; ');
     return { codes, text: text.slice(0, 500) };
   } catch {
-    return { codes: [], text: '' };
+    const codes = [...raw.matchAll(/"code"\s*:\s*"([^"\\]{1,64})"/g)]
+      .map((match) => match[1])
+      .filter(isCode)
+      .slice(0, MAX_REGISTRY_CODES);
+    return { codes, text: '' };
   }
-}
-
-function positive(value: number | undefined, fallback: number): number {
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }

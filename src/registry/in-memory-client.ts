@@ -1,6 +1,7 @@
 import { DigestMismatchError } from '../errors/digest-mismatch-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { PreconditionFailedError } from '../errors/precondition-failed-error.js';
+import { digestOf } from '../manifest/digest.js';
 import { normalizeMediaType, OCI_IMAGE_INDEX } from '../manifest/media-types.js';
 import { computeDigest, serializeManifestList } from '../manifest/serialize.js';
 import type { FetchedManifest, ManifestList } from '../manifest/types.js';
@@ -211,7 +212,7 @@ export class InMemoryRegistryClient implements RegistryClient {
     const parts: Uint8Array[] = [];
     for await (const chunk of blob.stream) parts.push(chunk);
     const bytes = new Uint8Array(Buffer.concat(parts));
-    const actual = computeDigest(bytes);
+    const actual = digestOf(bytes, digest);
     if (actual !== digest) {
       throw new DigestMismatchError(`Blob upload to '${image}' does not match ${digest}`, {
         expected: digest,

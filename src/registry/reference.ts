@@ -78,7 +78,7 @@ export function parseImageReference(ref: string): ImageReference {
       first === 'localhost' ||
       first.startsWith('[')
     ) {
-      if (!HOST_RE.test(first)) {
+      if (!HOST_RE.test(first) || !isUrlHost(first)) {
         throw new InvalidReferenceError(ref, `'${first}' is not a valid registry host`);
       }
       host = first;
@@ -130,6 +130,19 @@ export function parseImageReference(ref: string): ImageReference {
 
   const apiHost = normalizedHost === DOCKER_HUB_HOST ? DOCKER_HUB_API_HOST : normalizedHost;
   return makeReference(normalizedHost, apiHost, repository, tag, digest);
+}
+
+/**
+ * True when `host` (`name[:port]`) makes a URL: the grammar lets through names no URL parser
+ * takes, such as `127.999.999.999`, `1.2.3.4.5`, `99999999999` (numeric hosts read as
+ * out-of-range IPv4) or a port past 65535.
+ */
+function isUrlHost(host: string): boolean {
+  try {
+    return new URL(`http://${host}/`).host !== '';
+  } catch {
+    return false;
+  }
 }
 
 function validateDigest(ref: string, digest: string): void {

@@ -1,8 +1,15 @@
 // HttpRegistryClient's blob methods on real registries: existence, cross-repository mount,
-// streamed copy across registries, digest checks while streaming, and a storage redirect.
+// streamed copy across registries, digest checks while streaming (a tampered blob never
+// crashes and is never pushed), a storage redirect, and the upload's idle timeout.
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DigestMismatchError, RegistryError, RequestAbortedError } from '../../src/errors/index.js';
+import {
+  DigestMismatchError,
+  RegistryError,
+  RequestAbortedError,
+  RequestTimeoutError,
+} from '../../src/errors/index.js';
 import type { RequestEvent } from '../../src/registry/http/request-event.js';
 import { HttpRegistryClient } from '../../src/registry/http-registry-client.js';
 import {
@@ -206,5 +213,97 @@ describe('blobs through the fault proxy', () => {
     const content = await c.getBlob(`${proxy.host}/${repo}`, digest, { signal: controller.signal });
     controller.abort();
     await expect(readAll(content.stream)).rejects.toBeInstanceOf(RequestAbortedError);
+  });
+});
+
+describe('a tampered blob across two registries', () => {
+  let proxy: FaultProxy;
+  let srcRepo: string;
+  beforeAll(async () => {
+    proxy = await startFaultProxy(regs.anonymous);
+    srcRepo = uniqueRepo();
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+  });
+  const dest = () =>
+    new HttpRegistryClient({ username: reg.username, password: reg.password, ...fast });
+
+  it.each([
+    ['small tampered blob, read ahead while the upload starts', 512],
+    ['large tampered blob, streamed straight into the upload', 2 * 1024 * 1024],
+  ])(
+    'a %s: putBlob rejects with DigestMismatchError, nothing is pushed, nothing crashes',
+    async (_, size) => {
+      const blob = await pushBlob(regs.anonymous, srcRepo, randomBytes(size));
+      const destRepo = uniqueRepo();
+      proxy.addFault({
+        method: 'GET',
+        path: /\/blobs\//,
+        action: 'replace-body',
+        body: randomBytes(size),
+      });
+      const content = await new HttpRegistryClient(fast).getBlob(
+        `${proxy.host}/${srcRepo}`,
+        blob.digest,
+      );
+      const error = await dest()
+        .putBlob(`${reg.host}/${destRepo}`, blob.digest, content)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DigestMismatchError);
+      expect((error as DigestMismatchError).expected).toBe(blob.digest);
+      expect(await dest().hasBlob(`${reg.host}/${destRepo}`, blob.digest)).toBe(false);
+    },
+  );
+});
+
+describe("uploads: the timeout is an idle timeout, not the transfer's duration", () => {
+  /** `chunks` chunks of `chunkBytes`, one every `everyMs`; then stalls forever if `stall`. */
+  function throttled(chunks: Buffer[], everyMs: number, stall = false): Readable {
+    let next = 0;
+    return new Readable({
+      read() {
+        if (next >= chunks.length) {
+          if (!stall) this.push(null);
+          return;
+        }
+        const chunk = chunks[next++];
+        setTimeout(() => this.push(chunk), everyMs);
+      },
+    });
+  }
+  const client = () =>
+    new HttpRegistryClient({
+      username: reg.username,
+      password: reg.password,
+      ...fast,
+      timeout: 300,
+    });
+
+  it('a steady upload of 1.5 s (a chunk every 50 ms) with a 300 ms timeout succeeds', async () => {
+    const chunks = Array.from({ length: 30 }, () => randomBytes(32 * 1024));
+    const bytes = Buffer.concat(chunks);
+    const digest = sha256(bytes);
+    const repo = uniqueRepo();
+    await client().putBlob(`${reg.host}/${repo}`, digest, {
+      size: bytes.length,
+      stream: throttled(chunks, 50),
+    });
+    expect(await client().hasBlob(`${reg.host}/${repo}`, digest)).toBe(true);
+  });
+
+  it('an upload whose source stalls for more than the timeout → RequestTimeoutError, nothing pushed', async () => {
+    const chunks = Array.from({ length: 4 }, () => randomBytes(32 * 1024));
+    const digest = sha256(Buffer.concat([...chunks, randomBytes(1024)]));
+    const repo = uniqueRepo();
+    const error = await client()
+      .putBlob(`${reg.host}/${repo}`, digest, {
+        size: 5 * 32 * 1024,
+        stream: throttled(chunks, 20, true),
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect((error as RequestTimeoutError).timeoutKind).toBe('attempt');
+    expect(await client().hasBlob(`${reg.host}/${repo}`, digest)).toBe(false);
   });
 });

@@ -90,14 +90,16 @@ interface ActiveRule {
   remaining: number;
 }
 
-function listen(server: Server, host = '127.0.0.1'): Promise<number> {
+/** Listens on a free port of `host`; resolves the port. */
+export function listen(server: Server, host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, host, () => resolve((server.address() as AddressInfo).port));
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+/** Closes `server` and every connection it has (stalled ones included). */
+export function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
@@ -136,6 +138,22 @@ function stripHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const out = { ...headers };
   for (const h of HOP_BY_HOP) delete out[h];
   return out;
+}
+
+/** What every request log of the test servers records: never the Authorization value. */
+export function requestSummary(req: IncomingMessage): {
+  method: string;
+  path: string;
+  query: string;
+  hasAuthorization: boolean;
+} {
+  const u = new URL(req.url ?? '/', 'http://test.invalid');
+  return {
+    method: req.method ?? 'GET',
+    path: u.pathname,
+    query: u.search.replace(/^\?/, ''),
+    hasAuthorization: req.headers.authorization !== undefined,
+  };
 }
 
 function matches(rule: FaultRule, req: IncomingMessage, path: string): boolean {
@@ -325,15 +343,9 @@ export async function startFaultProxy(
   };
 
   const server = createServer((req, res) => {
-    const u = new URL(req.url ?? '/', 'http://proxy.invalid');
-    const entry: ProxyLogEntry = {
-      method: req.method ?? 'GET',
-      path: u.pathname,
-      query: u.search.replace(/^\?/, ''),
-      hasAuthorization: req.headers.authorization !== undefined,
-    };
+    const entry: ProxyLogEntry = requestSummary(req);
     log.push(entry);
-    const active = rules.find((r) => r.remaining > 0 && matches(r.rule, req, u.pathname));
+    const active = rules.find((r) => r.remaining > 0 && matches(r.rule, req, entry.path));
     if (!active) {
       forward(req, res, entry);
       return;
@@ -482,14 +494,9 @@ export async function startOtherOrigin(opts: OtherOriginOptions = {}): Promise<O
   const upstream = opts.upstream ? new URL(opts.upstream) : undefined;
   const agent = new Agent({ keepAlive: false });
   const server = createServer((req, res) => {
-    const u = new URL(req.url ?? '/', 'http://origin.invalid');
-    const hasAuthorization = req.headers.authorization !== undefined;
-    requests.push({
-      method: req.method ?? 'GET',
-      path: u.pathname,
-      query: u.search.replace(/^\?/, ''),
-      hasAuthorization,
-    });
+    const summary = requestSummary(req);
+    const { hasAuthorization } = summary;
+    requests.push(summary);
     if (hasAuthorization && rejectAuthorization) {
       req.resume();
       const body =

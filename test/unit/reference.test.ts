@@ -111,6 +111,12 @@ describe('parseImageReference', () => {
     ['bad_host.io:x/app', 'registry host'],
     ['-bad.io/app', 'registry host'],
     [`quay.io/${'a'.repeat(260)}`, 'longer than 255'],
+    // Pass the grammar, but no URL parser takes them (out-of-range IPv4, a port past 65535).
+    ['127.999.999.999:5000/app', 'registry host'],
+    ['1.2.3.4.5:5000/app', 'registry host'],
+    ['99999999999:5000/app', 'registry host'],
+    ['localhost:99999/app', 'registry host'],
+    ['[::zz]:5000/app', 'registry host'],
   ])('rejects %j', (input, problem) => {
     let error: unknown;
     try {

@@ -11,6 +11,7 @@ import {
   isIdentityToken,
   type RegistryCredentials,
 } from './credentials/types.js';
+import type { SecretSet } from './secret-set.js';
 import { TokenCache, tokenRenewAt } from './token-cache.js';
 import { type GrantedToken, requestToken } from './token-request.js';
 
@@ -42,6 +43,8 @@ export interface AuthenticatorOptions {
   plainHttpAllowed: (host: string) => boolean;
   logger?: RegistryLogger | undefined;
   clientId: string;
+  /** Every credential looked up and every token granted is added here, to be scrubbed from what the client reports. */
+  secrets: SecretSet;
 }
 
 const NONE: Authorization = { scheme: 'none', header: undefined, credentialed: false };
@@ -70,7 +73,9 @@ export class Authenticator {
   }
 
   /**
-   * After a 401: reads its challenge, drops the refused token, and answers afresh. Throws an
+   * After a 401 **from the registry's own origin** (the caller checks; a challenge from a
+   * redirect target is never answered nor remembered): reads its challenge, remembers it for
+   * the registry, drops the refused token, and answers afresh. Throws an
    * {@link AuthenticationError} for a challenge we cannot answer.
    */
   async afterUnauthorized(
@@ -198,6 +203,8 @@ export class Authenticator {
       if (!foreignAbort) throw error;
       granted = await ctx.race(start());
     }
+    this.options.secrets.add(granted.token);
+    this.options.secrets.add(granted.refreshToken);
     this.tokens.put(key, {
       token: granted.token,
       scopes: [...scopes],
@@ -216,7 +223,9 @@ export class Authenticator {
     ctx: CallContext,
   ): Promise<RegistryCredentials | undefined> {
     try {
-      return await ctx.race(Promise.resolve(this.options.credentials(target.host)));
+      const credentials = await ctx.race(Promise.resolve(this.options.credentials(target.host)));
+      this.options.secrets.addCredentials(credentials);
+      return credentials;
     } catch (error) {
       if (ctx.signal.aborted) throw ctx.abortError();
       if (error instanceof ManifestListMergerError) throw error;

@@ -14,6 +14,8 @@ export interface GrantedToken {
   expiresIn: number;
   /** Epoch milliseconds it was issued at (the endpoint's `issued_at`, else now). */
   issuedAt: number;
+  /** A `refresh_token` the endpoint handed out too (unused, but a secret to keep out of messages). */
+  refreshToken?: string | undefined;
 }
 
 /** Parameters of one token request. */
@@ -112,7 +114,13 @@ export async function requestToken(
       },
     );
   }
-  let body: { token?: unknown; access_token?: unknown; expires_in?: unknown; issued_at?: unknown };
+  let body: {
+    token?: unknown;
+    access_token?: unknown;
+    expires_in?: unknown;
+    issued_at?: unknown;
+    refresh_token?: unknown;
+  };
   try {
     body = JSON.parse(response.body.toString('utf8')) as typeof body;
   } catch {
@@ -149,7 +157,8 @@ export async function requestToken(
   // A clock-skewed issued_at in the future or far past is not trusted beyond now.
   const issuedAt =
     Number.isNaN(issued) || issued > now ? now : Math.max(issued, now - expiresIn * 1000);
-  return { token, expiresIn, issuedAt };
+  const refreshToken = typeof body.refresh_token === 'string' ? body.refresh_token : undefined;
+  return { token, expiresIn, issuedAt, refreshToken };
 }
 
 function redactedRealm(url: URL): string {

@@ -30,7 +30,10 @@ export class CallContext {
       ? AbortSignal.any([userSignal, this.controller.signal])
       : this.controller.signal;
     if (deadlineMs !== undefined && deadlineMs > 0 && Number.isFinite(deadlineMs)) {
+      // Unref'd: a blob stream its reader abandoned must not keep the process alive until the
+      // deadline (requests in flight keep it alive on their own).
       this.timer = setTimeout(() => this.controller.abort(DEADLINE), deadlineMs);
+      this.timer.unref();
     }
   }
 
@@ -75,14 +78,6 @@ export class CallContext {
         },
       );
     });
-  }
-
-  /**
-   * Stops the deadline (the caller's signal still applies): for streamed transfers, whose
-   * length the deadline cannot know. The per-attempt idle timeout still guards them.
-   */
-  releaseDeadline(): void {
-    if (this.timer) clearTimeout(this.timer);
   }
 
   /** Stops the deadline timer. */

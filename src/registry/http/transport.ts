@@ -2,16 +2,28 @@ import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import { rootCertificates } from 'node:tls';
-import axios, { type AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import axios, {
+  AxiosError,
+  type AxiosInstance,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios';
 import * as axiosRetryModule from 'axios-retry';
+import { ManifestListMergerError } from '../../errors/base-error.js';
 import { ManifestTooLargeError } from '../../errors/manifest-too-large-error.js';
 import { redact } from '../../errors/redact.js';
 import { RegistryError } from '../../errors/registry-error.js';
 import { RequestTimeoutError } from '../../errors/request-timeout-error.js';
 import { isLoopbackHost } from '../reference.js';
-import { isRetryableFailure, RETRYABLE_STATUSES } from '../retry/retry-condition.js';
+import {
+  isRetryableFailure,
+  isStatusFailure,
+  RETRYABLE_ERROR_CODES,
+  RETRYABLE_STATUSES,
+} from '../retry/retry-condition.js';
 import { computeRetryDelay, parseRetryAfter } from '../retry/retry-delay.js';
 import type { RetryPolicy } from '../retry/retry-policy.js';
+import { type BodyFailure, guardDownload, readBody, UploadGuard } from './body.js';
 import type { CallContext } from './call-context.js';
 import { type RegistryLogger, writeLog } from './logger.js';
 import type { RequestCounts, RequestEvent, RequestKind } from './request-event.js';
@@ -37,12 +49,19 @@ export interface TransportRequest {
   headers?: Record<string, string>;
   /**
    * The request body. A `Readable` is streamed once: such a request is never retried and
-   * does not follow a redirect that would need the body again.
+   * does not follow a redirect that would need the body again. Its idle timeout is the
+   * transport's `timeoutMs` between chunks taken, and until the answer's headers.
    */
   body?: Uint8Array | string | Readable;
   kind: RequestKind;
-  /** Largest body accepted; a longer one is aborted while reading (not applied to `stream`). */
+  /**
+   * Largest 2xx body accepted; a longer one is aborted while reading
+   * ({@link ManifestTooLargeError}), unless `truncate`. Not applied to `stream`. Bodies of
+   * other statuses are read up to {@link MAX_ERROR_BODY_BYTES}, then cut.
+   */
   maxBytes: number;
+  /** Cut a 2xx body longer than `maxBytes` instead of failing (for answers whose body is not used). */
+  truncate?: boolean;
   /** Hand a 2xx body back as a stream (`TransportResponse.stream`) instead of bytes. */
   stream?: boolean;
   /**
@@ -52,13 +71,24 @@ export interface TransportRequest {
   retry?: boolean;
 }
 
+/**
+ * Bodies of non-2xx answers (a registry's `{"errors":[…]}`) are read up to 64 KiB, then the
+ * connection is dropped: enough for the status, the codes and the first messages, whatever
+ * a hostile or broken server sends.
+ */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
 /** A response as the transport hands it back: any status, the body as bytes. */
 export interface TransportResponse {
   status: number;
   /** Header names lower-case; repeated headers joined with `, `. */
   headers: Record<string, string>;
   body: Buffer;
-  /** The body, for a 2xx answer to a `stream: true` request (then `body` is empty). */
+  /**
+   * The body, for a 2xx answer to a `stream: true` request (then `body` is empty). It fails
+   * with typed errors: `RequestTimeoutError` when no bytes come for `timeoutMs` while it is
+   * read, the call's abort error, or a `NETWORK_ERROR` {@link RegistryError}.
+   */
   stream?: Readable;
   /** The URL that answered (after redirects). */
   url: string;
@@ -76,13 +106,32 @@ export interface TransportOptions {
 }
 
 const KIND = 'mlmKind';
+const PLAN = 'mlmBodyPlan';
+
+/** What the response interceptor does with one request's body (carried on its axios config). */
+interface BodyPlan {
+  maxBytes: number;
+  truncate: boolean;
+  stream: boolean;
+  /** The headers arrived (or the request failed): an upload's idle timer stops. */
+  onHeaders: () => void;
+  /** The typed error a streamed body fails with. */
+  onStreamFailure: (failure: BodyFailure) => Error;
+}
+
+function planOf(config: unknown): BodyPlan | undefined {
+  return (config as Record<string, BodyPlan | undefined> | undefined)?.[PLAN];
+}
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * HTTP for the registry client: axios with axios-retry (our retry condition, capped
- * exponential back-off with full jitter, `Retry-After`), a per-attempt timeout, manual
- * redirects that drop `Authorization` when leaving the origin, a size cap on bodies, and the
- * `onRequest` hook. Answers with any final status; throws typed errors for everything else.
+ * exponential back-off with full jitter, `Retry-After`), an idle timeout per attempt and per
+ * direction (`timeoutMs` without a byte: before the headers, between body chunks either
+ * way), manual redirects that drop `Authorization` when leaving the origin, size caps on
+ * bodies, and the `onRequest` hook. Bodies are read by a response interceptor that runs
+ * before axios-retry's, so a connection dropped mid-body is retried like any network error.
+ * Answers with any final status; throws typed errors for everything else.
  */
 export class Transport {
   readonly counts: RequestCounts = { registry: 0, token: 0 };
@@ -102,7 +151,8 @@ export class Transport {
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
       maxRedirects: 0,
-      responseType: 'arraybuffer',
+      responseType: 'stream',
+      maxContentLength: -1,
       transformResponse: [(data: unknown) => data],
       transformRequest: [(data: unknown) => data],
       decompress: true,
@@ -134,6 +184,14 @@ export class Transport {
       }
       return config;
     });
+    // Registered before axios-retry's, so a body that fails here is retried like a request.
+    this.axios.interceptors.response.use(
+      (response) => this.readResponseBody(response),
+      (error: AxiosError) => {
+        planOf(error.config)?.onHeaders();
+        return Promise.reject(error);
+      },
+    );
     const policy = options.retry;
     axiosRetry(this.axios, {
       retries: policy.retries,
@@ -183,7 +241,15 @@ export class Transport {
           },
         );
       }
-      const next = new URL(location, url);
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch (error) {
+        throw new RegistryError(
+          `${method} ${url} answered ${response.status} with a Location header that is not a URL`,
+          { method, url, status: response.status, cause: error },
+        );
+      }
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
         throw new RegistryError(`Refusing a redirect to a ${next.protocol} URL`, { method, url });
       }
@@ -235,57 +301,178 @@ export class Transport {
   private async once(request: TransportRequest, ctx: CallContext): Promise<TransportResponse> {
     const details = { method: request.method, url: request.url };
     ctx.throwIfAborted(details);
-    const streamedBody = request.body instanceof Readable;
-    const data =
-      request.body === undefined || request.body instanceof Readable
-        ? request.body
-        : typeof request.body === 'string'
-          ? Buffer.from(request.body, 'utf8')
-          : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+    const streamedBody = request.body instanceof Readable ? request.body : undefined;
+    // A streamed body has its own idle timeout (axios's `timeout` would be wall-clock up to
+    // the headers, so a long steady upload would fail).
+    const guard = streamedBody ? new UploadGuard(this.options.timeoutMs) : undefined;
+    const raw = request.body;
+    const data = streamedBody
+      ? guard?.wrap(streamedBody)
+      : typeof raw === 'string'
+        ? Buffer.from(raw, 'utf8')
+        : raw instanceof Uint8Array
+          ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
+          : undefined;
+    const plan: BodyPlan = {
+      maxBytes: request.maxBytes,
+      truncate: request.truncate ?? false,
+      stream: request.stream ?? false,
+      onHeaders: () => guard?.stop(),
+      onStreamFailure: (failure) => this.streamFailure(failure, request, ctx),
+    };
     const config = {
       method: request.method,
       url: request.url,
       headers: request.headers,
       data,
-      signal: ctx.signal,
-      responseType: request.stream ? ('stream' as const) : ('arraybuffer' as const),
-      maxContentLength: request.stream ? -1 : request.maxBytes,
+      signal: guard ? AbortSignal.any([ctx.signal, guard.signal]) : ctx.signal,
+      timeout: guard ? 0 : this.options.timeoutMs,
       [KIND]: request.kind,
+      [PLAN]: plan,
       // A stream can be sent only once; a request marked `retry: false` is sent once too.
       ...(streamedBody || request.retry === false ? { 'axios-retry': { retries: 0 } } : {}),
     };
-    let response: AxiosResponse<ArrayBuffer>;
+    let response: AxiosResponse<unknown>;
     try {
-      response = await this.axios.request<ArrayBuffer>(config);
+      response = await this.axios.request<unknown>(config);
     } catch (error) {
-      const axiosError = error as AxiosError<ArrayBuffer>;
-      if (axiosError.response) {
-        response = axiosError.response; // a retryable status, retries used up
-      } else {
-        throw this.mapFailure(axiosError, request, ctx);
+      const axiosError = error as AxiosError<unknown>;
+      if (!axiosError.response || !isStatusFailure(axiosError)) {
+        throw this.mapFailure(axiosError, request, ctx, guard);
       }
+      response = axiosError.response; // a retryable status, retries used up
+      response.data = await this.readErrorBody(response.data);
+    } finally {
+      guard?.stop();
     }
     const headers = plainHeaders(response.headers);
-    if (request.stream) {
-      const stream = response.data as unknown as Readable;
-      if (response.status >= 200 && response.status < 300) {
-        return {
-          status: response.status,
-          headers,
-          body: Buffer.alloc(0),
-          stream,
-          url: request.url,
-        };
-      }
-      const body = await readCapped(stream, request.maxBytes).catch(() => Buffer.alloc(0));
-      return { status: response.status, headers, body, url: request.url };
+    if (request.stream && response.data instanceof Readable) {
+      return {
+        status: response.status,
+        headers,
+        body: Buffer.alloc(0),
+        stream: response.data,
+        url: request.url,
+      };
     }
     return { status: response.status, headers, body: toBuffer(response.data), url: request.url };
   }
 
-  private mapFailure(error: AxiosError, request: TransportRequest, ctx: CallContext): Error {
+  /**
+   * The response interceptor: a 2xx body of a `stream` request is handed on behind an idle
+   * guard; every other body is read here, capped and under the idle timeout. A failure is
+   * thrown as an axios error, for axios-retry to judge.
+   */
+  private async readResponseBody(
+    response: AxiosResponse<unknown>,
+  ): Promise<AxiosResponse<unknown>> {
+    const plan = planOf(response.config);
+    if (!plan || !(response.data instanceof Readable)) return response;
+    plan.onHeaders();
+    const ok = response.status >= 200 && response.status < 300;
+    if (!ok) {
+      response.data = await this.readErrorBody(response.data);
+      return response;
+    }
+    if (plan.stream) {
+      response.data = guardDownload(response.data, this.options.timeoutMs, plan.onStreamFailure);
+      return response;
+    }
+    try {
+      response.data = await readBody(response.data, {
+        limit: plan.maxBytes,
+        truncate: plan.truncate,
+        idleMs: this.options.timeoutMs,
+      });
+    } catch (failure) {
+      throw this.bodyAxiosError(failure as BodyFailure, response.config, response.request, plan);
+    }
+    return response;
+  }
+
+  /** An error body, at most {@link MAX_ERROR_BODY_BYTES}; a broken one counts as empty. */
+  private readErrorBody(data: unknown): Promise<Buffer> {
+    if (!(data instanceof Readable)) return Promise.resolve(toBuffer(data));
+    return readBody(data, {
+      limit: MAX_ERROR_BODY_BYTES,
+      truncate: true,
+      idleMs: this.options.timeoutMs,
+    }).catch(() => Buffer.alloc(0));
+  }
+
+  /** A body failure as the axios error the retry condition and {@link mapFailure} know. */
+  private bodyAxiosError(
+    failure: BodyFailure,
+    config: InternalAxiosRequestConfig,
+    request: unknown,
+    plan: BodyPlan,
+  ): Error {
+    if (failure.kind === 'idle') {
+      return new AxiosError(
+        `timeout of ${this.options.timeoutMs}ms exceeded (no bytes of the body)`,
+        'ETIMEDOUT',
+        config,
+        request,
+      );
+    }
+    if (failure.kind === 'overflow') {
+      return new AxiosError(
+        `maxContentLength size of ${plan.maxBytes} exceeded`,
+        'ERR_BAD_RESPONSE',
+        config,
+        request,
+      );
+    }
+    const cause = failure.cause as { code?: unknown } | undefined;
+    if (cause?.code === 'ERR_CANCELED') return failure.cause as Error;
+    const code =
+      typeof cause?.code === 'string' && RETRYABLE_ERROR_CODES.has(cause.code)
+        ? cause.code
+        : 'ECONNRESET';
+    return new AxiosError(failure.message, code, config, request);
+  }
+
+  /** The typed error a streamed 2xx body fails with. */
+  private streamFailure(failure: BodyFailure, request: TransportRequest, ctx: CallContext): Error {
+    const details = { method: request.method, url: request.url, cause: failure.cause ?? failure };
+    if (ctx.signal.aborted) return ctx.abortError(details);
+    if (failure.kind === 'idle') {
+      return new RequestTimeoutError(
+        `${request.method} ${request.url}: no bytes of the body for ${this.options.timeoutMs} ms`,
+        'attempt',
+        this.options.timeoutMs,
+        details,
+      );
+    }
+    return new RegistryError(
+      `${request.method} ${request.url}: the body stream failed: ${failure.message}`,
+      details,
+      'NETWORK_ERROR',
+    );
+  }
+
+  private mapFailure(
+    error: AxiosError,
+    request: TransportRequest,
+    ctx: CallContext,
+    guard: UploadGuard | undefined,
+  ): Error {
     const details = { method: request.method, url: request.url, cause: error };
-    if (ctx.signal.aborted || error.code === 'ERR_CANCELED') return ctx.abortError(details);
+    if (ctx.signal.aborted) return ctx.abortError(details);
+    if (guard?.timedOut) {
+      return new RequestTimeoutError(
+        `${request.method} ${request.url}: nothing sent or received for ${this.options.timeoutMs} ms during the upload`,
+        'attempt',
+        this.options.timeoutMs,
+        details,
+      );
+    }
+    // The streamed body failed on its own (a download's digest check, its own timeout).
+    const bodyError = (request.body as Readable | undefined)?.errored;
+    if (request.body instanceof Readable && bodyError instanceof ManifestListMergerError) {
+      return bodyError;
+    }
+    if (error.code === 'ERR_CANCELED') return ctx.abortError(details);
     if (/maxContentLength/i.test(error.message)) {
       return new ManifestTooLargeError(
         `The body of ${request.method} ${request.url} is larger than the limit of ${request.maxBytes} bytes`,
@@ -295,7 +482,7 @@ export class Transport {
     }
     if (error.code === 'ETIMEDOUT' && /timeout of/i.test(error.message)) {
       return new RequestTimeoutError(
-        `${request.method} ${request.url}: no answer within ${this.options.timeoutMs} ms (after ${this.options.retry.retries + 1} attempts at most)`,
+        `${request.method} ${request.url}: nothing received for ${this.options.timeoutMs} ms (after ${this.options.retry.retries + 1} attempts at most)`,
         'attempt',
         this.options.timeoutMs,
         details,
@@ -326,23 +513,6 @@ function plainHeaders(headers: unknown): Record<string, string> {
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
   }
   return out;
-}
-
-/** Reads at most `limit` bytes of `stream`, then destroys it. */
-async function readCapped(stream: Readable, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of stream) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-      chunks.push(buffer.subarray(0, Math.max(0, limit - total)));
-      total += buffer.byteLength;
-      if (total >= limit) break;
-    }
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(chunks);
 }
 
 function toBuffer(data: unknown): Buffer {

@@ -1,3 +1,9 @@
+import { InvalidOptionError } from '../../errors/invalid-option-error.js';
+import { MAX_TIMER_MS, numericOption } from '../numeric-option.js';
+
+/** The most retries a policy may ask for. */
+const MAX_RETRIES = 100;
+
 /**
  * How failed requests are retried. Every field has a default; see {@link DEFAULT_RETRY_POLICY}.
  *
@@ -8,7 +14,7 @@
  */
 export interface RetryPolicy {
   /**
-   * Retries after the first attempt (0 disables retrying).
+   * Retries after the first attempt (0 disables retrying), a whole number up to 100.
    * @default 4
    */
   retries?: number;
@@ -41,20 +47,36 @@ export const DEFAULT_RETRY_POLICY: Readonly<Required<RetryPolicy>> = Object.free
 
 /**
  * Fills a partial policy with the defaults (an `undefined` field takes the default, never
- * wipes it) and clamps negative or non-finite values.
+ * wipes it) and checks every field: `retries` a whole number from 0 to 100, the delays
+ * numbers from 0 to {@link MAX_TIMER_MS}.
  *
+ * @throws {InvalidOptionError} for `NaN`, a negative, a fractional `retries` or an
+ *   out-of-range value (option `retry.retries`, `retry.baseDelayMs`, …).
  * @example
  * ```ts
  * resolveRetryPolicy({ retries: 1 }).baseDelayMs; // 250
  * ```
  */
 export function resolveRetryPolicy(policy: RetryPolicy = {}): Required<RetryPolicy> {
-  const pick = (value: number | undefined, fallback: number): number =>
-    value === undefined || !Number.isFinite(value) || value < 0 ? fallback : value;
+  if (policy === null || typeof policy !== 'object') {
+    throw new InvalidOptionError(
+      `Option 'retry' must be an object; got ${String(policy)}`,
+      'retry',
+    );
+  }
+  const delay = (name: Exclude<keyof RetryPolicy, 'retries'>): number =>
+    numericOption(policy[name], `retry.${name}`, DEFAULT_RETRY_POLICY[name], {
+      min: 0,
+      max: MAX_TIMER_MS,
+    });
   return {
-    retries: Math.floor(pick(policy.retries, DEFAULT_RETRY_POLICY.retries)),
-    baseDelayMs: pick(policy.baseDelayMs, DEFAULT_RETRY_POLICY.baseDelayMs),
-    maxDelayMs: pick(policy.maxDelayMs, DEFAULT_RETRY_POLICY.maxDelayMs),
-    maxRetryAfterMs: pick(policy.maxRetryAfterMs, DEFAULT_RETRY_POLICY.maxRetryAfterMs),
+    retries: numericOption(policy.retries, 'retry.retries', DEFAULT_RETRY_POLICY.retries, {
+      min: 0,
+      max: MAX_RETRIES,
+      integer: true,
+    }),
+    baseDelayMs: delay('baseDelayMs'),
+    maxDelayMs: delay('maxDelayMs'),
+    maxRetryAfterMs: delay('maxRetryAfterMs'),
   };
 }
