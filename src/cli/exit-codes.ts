@@ -8,7 +8,7 @@
  * | 2 | usage error (bad or missing flag, invalid reference, destination given by digest) |
  * | 3 | conflict: the destination tag kept moving under concurrent writers |
  * | 4 | not found: the source, or (for `merge`) the destination, does not exist |
- * | 5 | authentication failed: credentials missing, rejected or lacking access |
+ * | 5 | authentication failed: credentials missing, rejected or lacking access, or their source (Docker config, credential helper) failed |
  * | 130 | interrupted (Ctrl-C) |
  */
 export const ExitCode = {
@@ -45,7 +45,7 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   if (USAGE_CODES.has(code)) return ExitCode.USAGE;
   if (code === 'CONFLICT') return ExitCode.CONFLICT;
   if (NOT_FOUND_CODES.has(code)) return ExitCode.NOT_FOUND;
-  if (code === 'AUTHENTICATION_FAILED') return ExitCode.AUTH;
+  if (code === 'AUTHENTICATION_FAILED' || code === 'CREDENTIAL_SOURCE_FAILED') return ExitCode.AUTH;
   if (code === 'ABORTED') return ExitCode.INTERRUPTED;
   return ExitCode.FAILED;
 }

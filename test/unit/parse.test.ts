@@ -138,6 +138,30 @@ describe('parseManifestList refuses', () => {
   });
 });
 
+describe('JSON nesting depth (64 levels, the top object included)', () => {
+  /** A valid list whose unknown field `x-deep` holds `arrays` nested arrays. */
+  const nested = (arrays: number): string =>
+    JSON.stringify(valid()).replace(/}$/, `,"x-deep":${'['.repeat(arrays)}${']'.repeat(arrays)}}`);
+  it.each([
+    ['63 nested arrays (64 levels)', nested(63), true],
+    ['64 nested arrays (65 levels)', nested(64), false],
+    ['200k nested arrays', nested(200_000), false],
+    ['200k nested objects', `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`, false],
+    [
+      'brackets inside strings',
+      JSON.stringify(valid()).replace(/}$/, `,"x":"${'['.repeat(100)}\\"${'{'.repeat(100)}"}`),
+      true,
+    ],
+  ])('%s', (_name, text, accepted) => {
+    if (accepted) expect(parseManifestList(text).manifests).toHaveLength(2);
+    else expectRefused(text, 'too-deep', '');
+  });
+  it('checks bytes and objects too', () => {
+    expectRefused(new TextEncoder().encode(nested(100)), 'too-deep', '');
+    expectRefused(JSON.parse(nested(100)), 'too-deep', '');
+  });
+});
+
 describe('parseManifestList accepts', () => {
   it('attestations and platform-less entries without calling them duplicates', () => {
     const a = image('amd64', 'a');
