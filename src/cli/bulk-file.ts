@@ -12,17 +12,32 @@ export interface BulkJob {
   push?: boolean | undefined;
 }
 
+/** The largest `bulk` file read: 16 MiB (a job is a line of about 100 bytes). */
+export const MAX_BULK_FILE_BYTES = 16 * 1024 * 1024;
+
+/** Keys of a JSON job whose string values are taken for secrets: a job cannot carry them. */
+const SECRET_KEY = /pass|secret|token|auth|credential/i;
+
 /**
  * Parses a `bulk` file: a JSON array of jobs (`{ "src", "dest" }` for Mode A, plus
  * `"archs": [...]` and `"push": true` for Mode B), or lines of `SRC DEST` (Mode A; `#` starts
  * a comment; blank lines are skipped).
  *
+ * A JSON job that holds a credential-like field (`password`, `token`, `auth`…, at any depth)
+ * is refused, and every such value is handed to `onSecret` first, before any error is
+ * thrown, so the caller can keep it out of all output. A JSON syntax error is reported by its
+ * position, never by quoting the text around it.
+ *
  * @throws {UsageError} naming the line or item that is wrong.
  */
-export function parseBulkFile(text: string, name: string): BulkJob[] {
+export function parseBulkFile(
+  text: string,
+  name: string,
+  onSecret: (secret: string) => void = () => {},
+): BulkJob[] {
   const trimmed = text.trim();
   if (trimmed === '') throw new UsageError(`${name} holds no jobs`);
-  if (trimmed.startsWith('[')) return parseJson(trimmed, name);
+  if (trimmed.startsWith('[')) return parseJson(trimmed, name, onSecret);
   const jobs: BulkJob[] = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((raw, i) => {
@@ -38,19 +53,27 @@ export function parseBulkFile(text: string, name: string): BulkJob[] {
   return jobs;
 }
 
-function parseJson(text: string, name: string): BulkJob[] {
+function parseJson(text: string, name: string, onSecret: (secret: string) => void): BulkJob[] {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${name} is not valid JSON: ${(error as Error).message}`);
+    // JSON.parse quotes the text around the error, which may be a password: say where only.
+    throw new UsageError(`${name} is not valid JSON${positionOf(text, error)}`);
   }
   if (!Array.isArray(data)) throw new UsageError(`${name}: expected a JSON array of jobs`);
   if (data.length === 0) throw new UsageError(`${name} holds no jobs`);
+  const secretKeys = data.map((item) => secretsIn(item, onSecret));
   return data.map((item: unknown, i): BulkJob => {
     const where = `${name}[${i}]`;
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       throw new UsageError(`${where}: expected an object like {"src": "...", "dest": "..."}`);
+    }
+    const secretKey = secretKeys[i];
+    if (secretKey !== undefined) {
+      throw new UsageError(
+        `${where}: ${JSON.stringify(secretKey)}: a job cannot carry credentials; give them for the whole run (--src-username/--dest-username with --src-password-stdin/--dest-password-stdin or MLM_SRC_PASSWORD/MLM_DEST_PASSWORD, or docker login)`,
+      );
     }
     const o = item as Record<string, unknown>;
     const src = o['src'] ?? o['source'];
@@ -75,4 +98,38 @@ function parseJson(text: string, name: string): BulkJob[] {
     }
     return { src, dest, ...(list ? { archs: list } : {}), ...(push !== undefined ? { push } : {}) };
   });
+}
+
+/** ` at line L, column C` of a JSON.parse error, when its message gives a position. */
+function positionOf(text: string, error: unknown): string {
+  const m = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+  if (!m) return '';
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return ` (line ${line}, column ${column})`;
+}
+
+/**
+ * Hands every string under a credential-like key of `value` (at any depth) to `onSecret`;
+ * returns the first such key, if any. Iterative: a deeply nested job cannot overflow the stack.
+ */
+function secretsIn(value: unknown, onSecret: (secret: string) => void): string | undefined {
+  let first: string | undefined;
+  const stack: Array<{ value: unknown; secret: boolean }> = [{ value, secret: false }];
+  while (stack.length > 0) {
+    const { value: v, secret } = stack.pop() as { value: unknown; secret: boolean };
+    if (typeof v === 'string') {
+      if (secret && v !== '') onSecret(v);
+    } else if (Array.isArray(v)) {
+      for (const item of v) stack.push({ value: item, secret });
+    } else if (v !== null && typeof v === 'object') {
+      for (const [key, item] of Object.entries(v)) {
+        const isSecret = secret || SECRET_KEY.test(key);
+        if (isSecret && first === undefined) first = key;
+        stack.push({ value: item, secret: isSecret });
+      }
+    }
+  }
+  return first;
 }

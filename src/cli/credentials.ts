@@ -35,6 +35,9 @@ export const ENV = {
   DEST_PASSWORD: 'MLM_DEST_PASSWORD',
 } as const;
 
+/** The most read from stdin for passwords: 64 KiB (a password or token is a few hundred bytes). */
+export const MAX_STDIN_PASSWORD_BYTES = 64 * 1024;
+
 /** Strips one trailing newline (what `echo` and here-strings add), nothing else. */
 function stripNewline(line: string): string {
   return line.replace(/\r?\n$/, '');
@@ -46,9 +49,11 @@ function stripNewline(line: string): string {
  * password from `--src-password-stdin`, the seed's `--source-quay-password` (warned about),
  * or `MLM_SRC_PASSWORD`. The same for `dest`. When both `--*-password-stdin` flags are given,
  * stdin's first line is the source password and its second the destination's (one line
- * serves both). A side without a user name uses Docker's config (or goes anonymous).
+ * serves both). A side without a user name uses Docker's config (or goes anonymous). At most
+ * {@link MAX_STDIN_PASSWORD_BYTES} are read from stdin.
  *
- * @throws {UsageError} for a password without a user name or a user name without a password.
+ * @throws {UsageError} for a password without a user name or a user name without a password,
+ * and for stdin holding more than {@link MAX_STDIN_PASSWORD_BYTES}.
  */
 export async function resolveCredentials(
   flags: CredentialFlags,
@@ -80,7 +85,14 @@ export async function resolveCredentials(
   let srcStdin: string | undefined;
   let destStdin: string | undefined;
   if (flags.srcPasswordStdin || flags.destPasswordStdin) {
-    const text = await readAll(stdin);
+    const text = await readAll(
+      stdin,
+      MAX_STDIN_PASSWORD_BYTES,
+      () =>
+        new UsageError(
+          `--src-password-stdin / --dest-password-stdin: stdin holds more than ${MAX_STDIN_PASSWORD_BYTES / 1024} KiB; pipe in only the password (one line per side)`,
+        ),
+    );
     const lines = text.split(/\r?\n/);
     if (text.trim() === '') {
       throw new UsageError(
@@ -156,9 +168,12 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+/** Shorter secrets are not scrubbed from the output (it would mangle every line). */
+export const MIN_SECRET_LENGTH = 4;
+
 /** Every secret in `creds`, for scrubbing output as a last line of defence. */
 export function secretsOf(creds: ResolvedCredentials): string[] {
   return [creds.src.password, creds.dest.password].filter(
-    (s): s is string => typeof s === 'string' && s.length >= 4,
+    (s): s is string => typeof s === 'string' && s.length >= MIN_SECRET_LENGTH,
   );
 }

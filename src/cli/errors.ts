@@ -10,6 +10,8 @@ const HINTS: Record<string, string> = {
     "'merge' needs an existing destination; create it with 'select --arch ARCH --push'",
   AUTHENTICATION_FAILED:
     'check the credentials: docker login, or --src-username/--dest-username with --src-password-stdin/--dest-password-stdin or MLM_SRC_PASSWORD/MLM_DEST_PASSWORD',
+  CREDENTIAL_SOURCE_FAILED:
+    "fix what it names: run 'docker-credential-NAME get' by hand, check the Docker config file, or skip it with --no-docker-config",
   CONFLICT:
     'other writers kept changing the destination tag; run the command again (merges are idempotent)',
   PRECONDITION_FAILED: 'another writer changed the destination tag; run the command again',
@@ -34,6 +36,10 @@ const HINTS: Record<string, string> = {
   UNSUPPORTED_OPERATION:
     'the registry client cannot copy the missing children; push them to the destination repository first',
   CLIENTS_NOT_SET: 'give a user name and a password for each side, or neither',
+  INVALID_CHILD_MANIFEST:
+    'a manifest the list names is not a valid image manifest or index in the source repository; rebuild and push it there',
+  NESTING_TOO_DEEP:
+    'the list names indexes nested deeper than copies follow; flatten them, or push the children to the destination first',
   OUTPUT_FAILED:
     'the registry side is done; run the same command with --dry-run --output FILE to get the bytes again',
 };

@@ -8,7 +8,7 @@
  * | 2 | usage error (bad or missing flag, invalid reference, destination given by digest) |
  * | 3 | conflict: other writers kept this merge from making sure of its platforms |
  * | 4 | not found: the source, or (for `merge`) the destination, does not exist |
- * | 5 | authentication failed: credentials missing, rejected or lacking access (also: a destination these credentials cannot read) |
+ * | 5 | authentication failed: credentials missing, rejected or lacking access, or their source (Docker config, credential helper) failed; a destination these credentials cannot read |
  * | 130 | interrupted (Ctrl-C) |
  */
 export const ExitCode = {
@@ -34,6 +34,11 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 /** Error codes (the library's `error.code`) that are the user's input being wrong. */
 const USAGE_CODES = new Set(['INVALID_REFERENCE', 'INVALID_OPTION', 'USAGE']);
 const NOT_FOUND_CODES = new Set(['NOT_FOUND', 'DESTINATION_NOT_FOUND']);
+const AUTH_CODES = new Set([
+  'AUTHENTICATION_FAILED',
+  'CREDENTIAL_SOURCE_FAILED',
+  'DESTINATION_UNREADABLE',
+]);
 
 /**
  * The exit code for an error thrown by the library or the CLI, read from its stable `code`
@@ -45,7 +50,7 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   if (USAGE_CODES.has(code)) return ExitCode.USAGE;
   if (code === 'CONFLICT' || code === 'PRECONDITION_FAILED') return ExitCode.CONFLICT;
   if (NOT_FOUND_CODES.has(code)) return ExitCode.NOT_FOUND;
-  if (code === 'AUTHENTICATION_FAILED' || code === 'DESTINATION_UNREADABLE') return ExitCode.AUTH;
+  if (AUTH_CODES.has(code)) return ExitCode.AUTH;
   if (code === 'ABORTED') return ExitCode.INTERRUPTED;
   return ExitCode.FAILED;
 }

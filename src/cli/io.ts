@@ -41,11 +41,22 @@ export function processIo(signal?: AbortSignal): CliIo {
   };
 }
 
-/** Reads a whole readable stream as UTF-8. */
-export async function readAll(stream: Readable): Promise<string> {
+/**
+ * Reads a whole readable stream as UTF-8, at most `maxBytes` of it: past that, reading stops
+ * (the stream is destroyed) and `tooLarge()` is thrown, so an endless input cannot fill memory.
+ */
+export async function readAll(
+  stream: Readable,
+  maxBytes: number,
+  tooLarge: () => Error,
+): Promise<string> {
   const chunks: Buffer[] = [];
+  let total = 0;
   for await (const chunk of stream) {
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += buffer.length;
+    if (total > maxBytes) throw tooLarge(); // leaving the loop destroys the stream
+    chunks.push(buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { type BulkJob, parseBulkFile } from './bulk-file.js';
+import { createReadStream } from 'node:fs';
+import { type BulkJob, MAX_BULK_FILE_BYTES, parseBulkFile } from './bulk-file.js';
+import { MIN_SECRET_LENGTH } from './credentials.js';
 import { errorCode, errorMessage } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { outcomeOf, type ResultView, type RunContext, resultJson, shortDigest } from './format.js';
@@ -8,7 +9,7 @@ import { type MergeJob, type MergeJobOutcome, mergeMany, parseImageReference } f
 import { type BulkOptions, mergerProtocolOptions } from './options.js';
 import { Output } from './output.js';
 import { ProgressBar } from './progress.js';
-import { type CommandEnv, checkDestination, openClients } from './run-merge.js';
+import { type CommandEnv, checkDestination, clientsFor, credentialsFor } from './run-merge.js';
 import { UsageError } from './usage-error.js';
 
 function contextOf(job: BulkJob, dryRun: boolean): RunContext {
@@ -32,13 +33,24 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
         "'bulk -' reads jobs from stdin, so passwords cannot come from stdin too; use MLM_SRC_PASSWORD/MLM_DEST_PASSWORD",
       );
     }
+    // Every password (stdin, environment) is registered with the output's scrubber before
+    // anything read from the jobs file can be printed, its parse errors included.
+    const creds = await credentialsFor(opts, env, out);
+    const name = file === '-' ? 'stdin' : file;
     let text: string;
     try {
-      text = file === '-' ? await readAll(env.io.stdin) : await readFile(file, 'utf8');
+      text = await readAll(
+        file === '-' ? env.io.stdin : createReadStream(file),
+        MAX_BULK_FILE_BYTES,
+        () => new UsageError(`${name} is larger than ${MAX_BULK_FILE_BYTES / 1024 / 1024} MiB`),
+      );
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       throw new UsageError(`cannot read '${file}': ${(error as Error).message}`);
     }
-    const jobs = parseBulkFile(text, file === '-' ? 'stdin' : file);
+    const jobs = parseBulkFile(text, name, (secret) => {
+      if (secret.length >= MIN_SECRET_LENGTH) env.secrets.push(secret);
+    });
     jobs.forEach((job, i) => {
       try {
         parseImageReference(job.src);
@@ -48,7 +60,7 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
       }
     });
 
-    const clients = await openClients(opts, env, out);
+    const clients = clientsFor(creds, opts, env, out);
     close = clients.close;
     const dryRun = opts.dryRun === true;
     const libraryJobs: MergeJob[] = jobs.map((job) =>

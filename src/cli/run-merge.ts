@@ -68,13 +68,13 @@ export async function credentialsFor(
   return creds;
 }
 
-/** Resolves the credentials and opens the two clients a command uses. */
-export async function openClients(
+/** Opens the two clients a command uses, with credentials already resolved. */
+export function clientsFor(
+  creds: ResolvedCredentials,
   opts: CommonOptions,
   env: CommandEnv,
   out: Output,
-): Promise<OpenClients> {
-  const creds = await credentialsFor(opts, env, out);
+): OpenClients {
   return createClients(creds, {
     insecure: opts.insecure ?? [],
     timeoutMs: opts.timeout,
@@ -82,6 +82,15 @@ export async function openClients(
     logger: out.clientLogger(),
     env: env.io.env,
   });
+}
+
+/** Resolves the credentials and opens the two clients a command uses. */
+export async function openClients(
+  opts: CommonOptions,
+  env: CommandEnv,
+  out: Output,
+): Promise<OpenClients> {
+  return clientsFor(await credentialsFor(opts, env, out), opts, env, out);
 }
 
 /**

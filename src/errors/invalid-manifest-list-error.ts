@@ -1,6 +1,9 @@
 import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
 
-/** Why a manifest list was refused by {@link parseManifestList}. */
+/**
+ * Why a manifest list was refused by {@link parseManifestList}. `too-deep`: arrays and
+ * objects nested deeper than 64 levels somewhere in the document.
+ */
 export type InvalidManifestListReason =
   | 'invalid-json'
   | 'not-an-object'
@@ -9,7 +12,8 @@ export type InvalidManifestListReason =
   | 'media-type'
   | 'invalid-descriptor'
   | 'invalid-platform'
-  | 'duplicate-platform';
+  | 'duplicate-platform'
+  | 'too-deep';
 
 /**
  * A manifest list failed validation. `field` names the offending field as a JSON path, for

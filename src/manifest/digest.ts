@@ -1,15 +1,37 @@
 import { createHash, type Hash } from 'node:crypto';
 import { InvalidDigestError } from '../errors/invalid-digest-error.js';
-import { isValidDigest } from './parse.js';
+
+/** The digest algorithms this library computes and checks, with the length of their hex. */
+const HEX_LENGTH = { sha256: 64, sha512: 128 } as const;
 
 /** The digest algorithms this library computes and checks. */
-export type DigestAlgorithm = 'sha256' | 'sha512';
+export type DigestAlgorithm = keyof typeof HEX_LENGTH;
 
 /** Every {@link DigestAlgorithm}, in order of preference. */
 export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = Object.freeze(['sha256', 'sha512']);
 
-const isAlgorithm = (value: string): value is DigestAlgorithm =>
-  (DIGEST_ALGORITHMS as readonly string[]).includes(value);
+const isAlgorithm = (value: string): value is DigestAlgorithm => Object.hasOwn(HEX_LENGTH, value);
+
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+/**
+ * True when `digest` is a valid content digest: `algorithm:encoded` by the OCI grammar, and
+ * for `sha256` / `sha512` exactly 64 / 128 lower-case hex characters. Other algorithms pass
+ * (a list may name them); checking content against one is refused with an
+ * {@link InvalidDigestError} (`unsupported-algorithm`).
+ *
+ * @example
+ * ```ts
+ * isValidDigest(`sha256:${'a'.repeat(64)}`); // true
+ * isValidDigest('sha256:ABC');               // false
+ * ```
+ */
+export function isValidDigest(digest: unknown): digest is string {
+  if (typeof digest !== 'string' || !DIGEST.test(digest)) return false;
+  const [algorithm, encoded = ''] = digest.split(':', 2) as [string, string];
+  if (!isAlgorithm(algorithm)) return true;
+  return encoded.length === HEX_LENGTH[algorithm] && /^[a-f0-9]+$/.test(encoded);
+}
 
 /**
  * The algorithm of a digest (`sha512:…` → `sha512`), or an algorithm name passed through.
@@ -27,6 +49,12 @@ const isAlgorithm = (value: string): value is DigestAlgorithm =>
 export function algorithmOf(digestOrAlgorithm: string): DigestAlgorithm {
   if (typeof digestOrAlgorithm === 'string' && isAlgorithm(digestOrAlgorithm)) {
     return digestOrAlgorithm;
+  }
+  if (
+    typeof digestOrAlgorithm === 'string' &&
+    /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*$/.test(digestOrAlgorithm)
+  ) {
+    throw new InvalidDigestError(digestOrAlgorithm, 'unsupported-algorithm'); // a name alone
   }
   if (!isValidDigest(digestOrAlgorithm)) {
     throw new InvalidDigestError(String(digestOrAlgorithm), 'malformed');

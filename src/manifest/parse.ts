@@ -1,4 +1,6 @@
 import { InvalidManifestListError } from '../errors/invalid-manifest-list-error.js';
+import { isValidDigest } from './digest.js';
+import { jsonDepthExceeded, MAX_JSON_DEPTH } from './json-depth.js';
 import { DOCKER_MANIFEST_LIST, normalizeMediaType, OCI_IMAGE_INDEX } from './media-types.js';
 import { entryKey, formatPlatform } from './platform.js';
 import type { ManifestList } from './types.js';
@@ -6,28 +8,8 @@ import type { ManifestList } from './types.js';
 /** What {@link parseManifestList} accepts: the exact bytes, a string, or a parsed object. */
 export type ManifestListInput = Uint8Array | ArrayBuffer | string | object;
 
-const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 const MEDIA_TYPE =
   /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/;
-const HEX_LENGTH: Record<string, number> = { sha256: 64, sha512: 128 };
-
-/**
- * True when `digest` is a valid content digest: `algorithm:encoded` by the OCI grammar, and
- * for `sha256` / `sha512` exactly 64 / 128 lower-case hex characters.
- *
- * @example
- * ```ts
- * isValidDigest(`sha256:${'a'.repeat(64)}`); // true
- * isValidDigest('sha256:ABC');               // false
- * ```
- */
-export function isValidDigest(digest: unknown): digest is string {
-  if (typeof digest !== 'string' || !DIGEST.test(digest)) return false;
-  const [algorithm, encoded = ''] = digest.split(':', 2) as [string, string];
-  const length = HEX_LENGTH[algorithm];
-  if (length === undefined) return true;
-  return encoded.length === length && /^[a-f0-9]+$/.test(encoded);
-}
 
 /**
  * Validates a Docker manifest list v2 or an OCI image index and returns a fresh copy of it
@@ -36,8 +18,10 @@ export function isValidDigest(digest: unknown): digest is string {
  * @throws {InvalidManifestListError} with `field` naming the offending field, for: invalid
  * JSON, a document that is not a list (e.g. a single-image manifest), a `schemaVersion` other
  * than 2, a list media type that is not one of the two, a descriptor without a valid
- * `mediaType`, `digest` or `size`, a malformed `platform`, and two entries with the same
- * normalised platform (attestations and entries without a platform are exempt).
+ * `mediaType`, `digest` or `size`, a malformed `platform`, two entries with the same
+ * normalised platform (attestations and entries without a platform are exempt), and arrays
+ * and objects nested deeper than 64 levels anywhere in the document (`reason: 'too-deep'`,
+ * found by a scan of the text before it is parsed).
  *
  * @example
  * ```ts
@@ -146,6 +130,14 @@ function toJson(input: ManifestListInput): unknown {
         'not-an-object',
       );
     }
+  }
+  const deep = jsonDepthExceeded(text, MAX_JSON_DEPTH);
+  if (deep >= 0) {
+    throw new InvalidManifestListError(
+      `The manifest list nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (at offset ${deep})`,
+      '',
+      'too-deep',
+    );
   }
   try {
     return JSON.parse(text);

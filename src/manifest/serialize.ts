@@ -70,12 +70,19 @@ export function serializeManifestList(list: ManifestList): Uint8Array {
 
 /**
  * `sha256:` + the lower-case hex SHA-256 of `bytes`: the digest a registry gives content.
+ * With `algorithm` (`sha256` or `sha512`, or a digest whose algorithm to use), the digest by
+ * that algorithm: what to compare a `sha512:…` digest with.
+ *
+ * @param algorithm - `sha256`, `sha512`, or a digest such as `sha512:…`.
+ * @default algorithm 'sha256'
+ * @throws {InvalidDigestError} (`unsupported-algorithm`) for any other algorithm.
  *
  * @example
  * ```ts
  * computeDigest(new TextEncoder().encode('{}')); // 'sha256:44136fa…'
+ * computeDigest('{}', 'sha512'); // 'sha512:27c74670…'
  * ```
  */
-export function computeDigest(bytes: Uint8Array | string): string {
-  return digestOf(bytes, 'sha256');
+export function computeDigest(bytes: Uint8Array | string, algorithm = 'sha256'): string {
+  return digestOf(bytes, algorithm);
 }

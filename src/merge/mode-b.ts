@@ -31,8 +31,13 @@ import type { MergeOptions } from './options.js';
  * = every arm variant, `armhf` = arm/v7), `arch/variant` (`arm/v6`), `os/arch` or
  * `os/arch/variant` (`linux/arm/v7`; `linux/arm` = `linux/arm/v7`). See docs/merge-rules.md.
  *
- * For lists of one OS without variants, attestations or artifacts, both modes give exactly
- * pubtools-quay's `merge_manifest_lists_selected_architectures`.
+ * For lists of one OS without variants, attestations or artifacts — and, for Windows, one
+ * `os.version` build throughout — both modes give exactly pubtools-quay's
+ * `merge_manifest_lists_selected_architectures`; Windows images of different builds are two
+ * platforms to `'platform'` and one to the seed.
+ *
+ * Eligible names are trimmed in `'platform'` mode (`' amd64'` selects amd64) and compared
+ * exactly, whitespace included, in `'architecture'` mode.
  *
  * Never mutates its inputs; the result shares no objects with them.
  *

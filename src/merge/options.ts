@@ -11,7 +11,9 @@ export interface MergeOptions {
    * - `'architecture'`: the raw `platform.architecture` string, exactly as pubtools-quay's
    *   `ManifestListMerger` does (it assumes one OS and no variants).
    *
-   * For lists of one OS without variants, both give the same results.
+   * For lists of one OS without variants — and, for Windows, one `os.version` build
+   * (major.minor.build) throughout — both give the same results. Windows images of different
+   * builds differ: `'platform'` keeps both, `'architecture'` (the seed) takes them for one.
    *
    * @default 'platform'
    * @example

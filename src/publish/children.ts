@@ -1,12 +1,16 @@
 import { DigestMismatchError } from '../errors/digest-mismatch-error.js';
+import { NestingTooDeepError } from '../errors/nesting-too-deep-error.js';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error.js';
-import { isManifestListMediaType } from '../manifest/media-types.js';
-import { computeDigest } from '../manifest/serialize.js';
+import { algorithmOf, digestOf } from '../manifest/digest.js';
 import type { Descriptor, FetchedManifest, ManifestDescriptor } from '../manifest/types.js';
 import { headOrGet, unlessNotFound } from '../registry/capabilities.js';
 import type { RegistryClient } from '../registry/client.js';
+import { readChildManifest } from './child-manifest.js';
 import { Limiter, mapLimit } from './concurrency.js';
 import { registryOf, repositoryOf, withDigest } from './references.js';
+
+/** How many levels of nested indexes a children copy follows below the list, by default. */
+export const DEFAULT_MAX_INDEX_DEPTH = 8;
 
 /** Where children are looked for and copied from and to. */
 export interface ChildrenContext {
@@ -22,6 +26,14 @@ export interface ChildrenContext {
    * {@link copyChildren}); without it each call bounds its own fan-out by `concurrency`.
    */
   limiter?: Limiter | undefined;
+  /**
+   * How many levels of nested indexes {@link copyChildren} follows below the list: a child
+   * that is an index is level 1, an index it names level 2, and so on. An index deeper than
+   * this is a {@link NestingTooDeepError}. Each level's bytes are held until its children
+   * are copied, so this bounds a copy's memory.
+   * @default 8
+   */
+  maxIndexDepth?: number | undefined;
 }
 
 /** What a children copy did. */
@@ -65,6 +77,8 @@ export async function findMissingChildren(
     seen.add(d.digest);
     return true;
   });
+  // A child of an algorithm we cannot check could not be copied: refused before any request.
+  for (const d of candidates) algorithmOf(d.digest);
   const present = await mapLimit(
     candidates,
     ctx.concurrency,
@@ -83,9 +97,16 @@ export async function findMissingChildren(
  * repository. Blobs the destination holds are skipped; on one registry they are mounted
  * (a refused mount falls back to an upload); across registries they are streamed from a GET
  * into an upload, never held whole in memory. Each manifest is then PUT by digest with its
- * exact bytes. Work runs in parallel within `ctx.concurrency`.
+ * exact bytes. Work runs in parallel within `ctx.concurrency`. Each manifest is checked
+ * against its digest by the digest's own algorithm (`sha256`, `sha512`) and copied once, however
+ * many indexes name it; of a fetched index only the descriptors it names are kept while its
+ * children are copied.
  *
  * @throws {UnsupportedOperationError} when a blob must be copied and a client lacks the method.
+ * @throws {InvalidDigestError} (`unsupported-algorithm`) for a digest of another algorithm (before fetching it).
+ * @throws {DigestMismatchError} when a fetched manifest does not match its digest.
+ * @throws {InvalidChildManifestError} when a fetched manifest is not one the copy can follow.
+ * @throws {NestingTooDeepError} past `ctx.maxIndexDepth` levels of nested indexes.
  */
 export async function copyChildren(
   children: readonly Descriptor[],
@@ -102,6 +123,8 @@ export async function copyChildren(
   };
   const report: CopyReport = { manifests: [], mountedBlobs: 0, uploadedBlobs: 0, presentBlobs: 0 };
   const blobs = new Map<string, Promise<void>>();
+  const manifests = new Map<string, Promise<void>>();
+  const maxDepth = outer.maxIndexDepth ?? DEFAULT_MAX_INDEX_DEPTH;
   const sameRegistry = registryOf(ctx.srcImage) === registryOf(ctx.destImage);
   const sameRepository = repositoryOf(ctx.srcImage) === repositoryOf(ctx.destImage);
 
@@ -152,12 +175,23 @@ export async function copyChildren(
     report.uploadedBlobs++;
   };
 
-  const copyManifest = async (digest: string): Promise<void> => {
+  /** Copies `digest` (at `depth` below the list) once, however many indexes name it. */
+  const copyManifest = (digest: string, depth: number): Promise<void> => {
+    let pending = manifests.get(digest);
+    if (!pending) {
+      pending = copyOneManifest(digest, depth);
+      manifests.set(digest, pending);
+    }
+    return pending;
+  };
+
+  const copyOneManifest = async (digest: string, depth: number): Promise<void> => {
     const { srcClient, destClient, srcImage, destImage } = ctx;
+    algorithmOf(digest); // an algorithm we cannot check: refused before any request
     const fetched: FetchedManifest = await limiter.run(() =>
       srcClient.getManifest(withDigest(srcImage, digest), { signal }),
     );
-    const actual = computeDigest(fetched.bytes);
+    const actual = digestOf(fetched.bytes, digest);
     if (actual !== digest) {
       throw new DigestMismatchError(
         `Manifest ${digest} of '${srcImage}' does not match its digest`,
@@ -168,27 +202,16 @@ export async function copyChildren(
         },
       );
     }
-    const doc = JSON.parse(new TextDecoder().decode(fetched.bytes)) as {
-      mediaType?: string;
-      manifests?: ManifestDescriptor[];
-      config?: Descriptor;
-      layers?: Descriptor[];
-      blobs?: Descriptor[];
-    };
-    if (isManifestListMediaType(fetched.mediaType) || Array.isArray(doc.manifests)) {
-      const missing = await findMissingChildren(doc.manifests ?? [], new Set(), ctx);
-      await mapLimit(missing, ctx.concurrency, (child) => copyManifest(child.digest), {
+    const content = readChildManifest(fetched, digest, srcImage);
+    if (content.kind === 'index') {
+      if (depth > maxDepth) throw new NestingTooDeepError(digest, srcImage, maxDepth);
+      const missing = await findMissingChildren(content.manifests, new Set(), ctx);
+      await mapLimit(missing, ctx.concurrency, (child) => copyManifest(child.digest, depth + 1), {
         signal,
         onFailure: halt,
       });
     } else {
-      const needed = [doc.config, ...(doc.layers ?? []), ...(doc.blobs ?? [])].filter(
-        (blob): blob is Descriptor =>
-          blob !== undefined &&
-          typeof blob.digest === 'string' &&
-          !(blob.urls && blob.urls.length > 0),
-      );
-      const settled = await Promise.allSettled(needed.map(ensureBlob));
+      const settled = await Promise.allSettled(content.blobs.map(ensureBlob));
       const failed = settled.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
     }
@@ -207,7 +230,7 @@ export async function copyChildren(
   };
 
   try {
-    await mapLimit(children, ctx.concurrency, (child) => copyManifest(child.digest), {
+    await mapLimit(children, ctx.concurrency, (child) => copyManifest(child.digest, 1), {
       signal: outer.signal,
       onFailure: halt,
     });

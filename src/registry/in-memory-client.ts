@@ -47,7 +47,8 @@ interface StoredManifest {
  * that uses {@link ManifestListMerger}, with no registry and no network. It records every call
  * in `calls`, keeps tags and content per `host/repository`, throws {@link NotFoundError} for
  * what it does not hold, and implements every optional method (HEAD, blob check, mount,
- * streamed blob copy). Exact bytes in, exact bytes out: digests are `sha256` of the bytes.
+ * streamed blob copy). Exact bytes in, exact bytes out: digests are `sha256` of the bytes, or
+ * `sha512` for content stored or pushed by a `sha512:…` digest reference.
  *
  * @example
  * ```ts
@@ -99,11 +100,14 @@ export class InMemoryRegistryClient implements RegistryClient {
     return this.#store(image, bytes, mediaType ?? readMediaType(bytes) ?? OCI_IMAGE_INDEX);
   }
 
-  /** Stores a blob in the repository of `image` and returns its digest. */
-  setBlob(image: string, content: Uint8Array | string): string {
+  /**
+   * Stores a blob in the repository of `image` and returns its digest (by `algorithm`:
+   * `sha256` or `sha512`).
+   */
+  setBlob(image: string, content: Uint8Array | string, algorithm = 'sha256'): string {
     const bytes =
       typeof content === 'string' ? new TextEncoder().encode(content) : new Uint8Array(content);
-    const digest = computeDigest(bytes);
+    const digest = computeDigest(bytes, algorithm);
     this.#blobs.set(`${repoKey(image)}@${digest}`, bytes);
     return digest;
   }
@@ -237,7 +241,8 @@ export class InMemoryRegistryClient implements RegistryClient {
 
   #store(image: string, bytes: Uint8Array, mediaType: string): string {
     const ref = parseImageReference(image);
-    const digest = computeDigest(bytes);
+    // Stored by the algorithm the reference names (`@sha512:…`), else by sha256.
+    const digest = computeDigest(bytes, ref.digest ?? 'sha256');
     if (ref.digest !== undefined && ref.digest !== digest) {
       throw new DigestMismatchError(`Digest reference '${image}' does not match the bytes`, {
         expected: ref.digest,

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type HelperBin, makeHelperBin, waitGone } from '../support/credential-helpers.js';
 import { getManifest, pushList } from '../support/images.js';
 import { uniqueRepo } from '../support/registry.js';
 import { CLI_JS, emptyDockerConfig, ensureCliBuilt, lines, ROOT, runSpawned } from './helpers.js';
@@ -19,9 +20,14 @@ function platformsOf(bytes: Buffer): string[] {
   return list.manifests.map((m) => `${m.platform?.os}/${m.platform?.architecture}`);
 }
 
+let helpers: HelperBin;
 beforeAll(async () => {
+  helpers = makeHelperBin();
   await ensureCliBuilt();
 }, 120_000);
+afterAll(() => {
+  helpers?.remove();
+});
 
 describe('node dist/cli.js', () => {
   it('is the package bin, with a shebang', () => {
@@ -167,6 +173,34 @@ describe('node dist/cli.js', () => {
       for (const s of sockets) s.destroy();
       await new Promise((r) => server.close(r));
     }
+  });
+
+  it('a credential helper that times out leaving a child on its stdout: exit 5 at once, nothing left', async () => {
+    const reg = regs.basic;
+    const repo = uniqueRepo('cli');
+    await pushList(reg, repo, 'src', { platforms: ['linux/amd64'] });
+    const configDir = mkdtempSync(join(tmpdir(), 'mlm-cli-helper-'));
+    writeFileSync(
+      join(configDir, 'config.json'),
+      JSON.stringify({ credHelpers: { [reg.host]: 'forks-and-hangs' } }),
+    );
+    const started = Date.now();
+    const run = await runSpawned(
+      ['merge', '--src', `${reg.host}/${repo}:src`, '--dest', `${reg.host}/${repo}:dest`],
+      {
+        env: {
+          PATH: helpers.env['PATH'] as string,
+          HELPER_PID_FILE: helpers.env['HELPER_PID_FILE'] as string,
+          DOCKER_CONFIG: configDir,
+          MLM_CREDENTIAL_HELPER_TIMEOUT_MS: '500',
+        },
+      },
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run.code).toBe(5);
+    expect(run.stderr).toContain('docker-credential-forks-and-hangs did not answer within 500 ms');
+    expect(run.stderr).toContain('[CREDENTIAL_SOURCE_FAILED]');
+    await waitGone(helpers.leftPid() as number);
   });
 
   it('a usage error exits 2 with one line on stderr', async () => {

@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parseBulkFile } from '../../src/cli/bulk-file.js';
-import { resolveCredentials } from '../../src/cli/credentials.js';
+import { MAX_BULK_FILE_BYTES, parseBulkFile } from '../../src/cli/bulk-file.js';
+import { MAX_STDIN_PASSWORD_BYTES, resolveCredentials } from '../../src/cli/credentials.js';
 import { formatError } from '../../src/cli/errors.js';
 import { ExitCode, exitCodeFor } from '../../src/cli/exit-codes.js';
 import { parseDuration } from '../../src/cli/parse-args.js';
@@ -30,6 +30,7 @@ import {
   UnsupportedOperationError,
 } from '../../src/errors/index.js';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
+import { endlessStream } from '../support/hostile-inputs.js';
 import { getManifest, pushList } from '../support/images.js';
 import { uniqueRepo } from '../support/registry.js';
 import { lines, ROOT, runInProcess } from './helpers.js';
@@ -223,6 +224,61 @@ describe('parseBulkFile', () => {
   ])('refuses %o', (text, message) => {
     expect(() => parseBulkFile(text, 'f')).toThrow(message);
   });
+  it('hands every credential-like value of a JSON job to onSecret, then refuses the job', () => {
+    const seen: string[] = [];
+    const text = JSON.stringify([
+      { src: 'a/b:1', dest: 'a/b:2' },
+      { src: 'a/b:1', dest: 'a/b:2', auth: { password: 'pw-nested', user: 'u' } },
+      { src: 'a/b:1', dest: 'a/b:2', destToken: 'tok-value' },
+    ]);
+    expect(() => parseBulkFile(text, 'f', (s) => seen.push(s))).toThrow(
+      /f\[1\]: "auth": a job cannot carry credentials/,
+    );
+    expect(seen.sort()).toEqual(['pw-nested', 'tok-value', 'u']);
+  });
+  it('reports a JSON syntax error by position, never quoting the text', () => {
+    const text = '[{"src": "a/b:1",\n "dest": "a/b:2", "x": hunter2-unquoted}]';
+    const error = (() => {
+      try {
+        parseBulkFile(text, 'f');
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error?.message).not.toContain('hunter2');
+    expect(error?.message).toMatch(/^f is not valid JSON/);
+  });
+});
+
+describe('bulk never prints a secret read from stdin, the environment or the jobs file', () => {
+  const SECRET = 'pa55w0rd9x'; // short enough for JSON.parse to quote it whole
+  const env = { MLM_SRC_USERNAME: 'ci', MLM_SRC_PASSWORD: SECRET };
+  it.each([
+    ['an invalid reference holding it (lines)', `a/b:1 a/B${SECRET}:2\n`],
+    [
+      'an invalid reference holding it (JSON)',
+      JSON.stringify([{ src: 'a/b:1', dest: `a/B${SECRET}` }]),
+    ],
+    ['a JSON syntax error next to it', `[{"src": "a/b:1", "dest": "a/b:2", "x": ${SECRET}}]`],
+    [
+      'a JSON syntax error next to a password of the file',
+      '[{"src": "a/b:1", "password": s3cret-in-the-file}]',
+    ],
+  ])('%s', async (_name, jobs) => {
+    const run = await runInProcess(['bulk', '-'], { stdin: jobs, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^manifest-list-merger: error: /);
+    expect(run.stderr + run.stdout).not.toContain(SECRET);
+    expect(run.stderr + run.stdout).not.toContain('s3cret');
+  });
+  it(`refuses a jobs file over ${MAX_BULK_FILE_BYTES / 1024 / 1024} MiB`, async () => {
+    const run = await runInProcess(['bulk', '-'], {
+      stdin: `a/b:1 a/b:2\n${'#'.repeat(MAX_BULK_FILE_BYTES)}\n`,
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('stdin is larger than 16 MiB');
+  });
 });
 
 describe('resolveCredentials', () => {
@@ -248,6 +304,31 @@ describe('resolveCredentials', () => {
     const creds = await resolveCredentials({}, { MLM_DEST_PASSWORD: 'x' }, stdin());
     expect(creds.dest).toEqual({});
     expect(creds.warnings.join()).toContain('MLM_DEST_USERNAME');
+  });
+  it.each([
+    ['one line over 64 KiB', () => stdin('x'.repeat(MAX_STDIN_PASSWORD_BYTES + 1))],
+    ['an endless stream', () => endlessStream().stream],
+  ])('stops reading stdin past 64 KiB: %s', async (_name, input) => {
+    const { stream, pulled } = (() => {
+      const s = input();
+      let chunks = 0;
+      s.on('data', () => chunks++);
+      return { stream: s, pulled: () => chunks };
+    })();
+    await expect(
+      resolveCredentials({ srcUsername: 'u', srcPasswordStdin: true }, {}, stream),
+    ).rejects.toThrow(/stdin holds more than 64 KiB/);
+    expect(stream.destroyed).toBe(true);
+    expect(pulled()).toBeLessThan(5);
+  });
+  it('takes a 64 KiB password whole', async () => {
+    const password = 'p'.repeat(MAX_STDIN_PASSWORD_BYTES - 1);
+    const creds = await resolveCredentials(
+      { srcUsername: 'u', srcPasswordStdin: true },
+      {},
+      stdin(`${password}\n`),
+    );
+    expect(creds.src.password).toBe(password);
   });
   it('refuses a stdin password without a user name, and empty stdin', async () => {
     await expect(resolveCredentials({ srcPasswordStdin: true }, {}, stdin('p\n'))).rejects.toThrow(

@@ -5,8 +5,9 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AuthenticationError } from '../../src/errors/index.js';
+import { AuthenticationError, CredentialSourceError } from '../../src/errors/index.js';
 import { HttpRegistryClient } from '../../src/registry/http-registry-client.js';
+import { linkToDevZero, makeFifo } from '../support/hostile-inputs.js';
 import { pushList } from '../support/images.js';
 import { startTokenRegistry, type TokenTestRegistry, uniqueRepo } from '../support/registry.js';
 
@@ -100,4 +101,30 @@ describe('credentials from Docker config', () => {
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).reason).toBe('credential-source-failed');
   });
+});
+
+describe('a Docker config that is not a regular file', () => {
+  it.each([
+    ['a FIFO', makeFifo],
+    ['a link to /dev/zero', linkToDevZero],
+  ])(
+    '(%s) fails the call at once with an error naming the file, not the registry',
+    async (name, make) => {
+      const info = regs.basic;
+      const repo = uniqueRepo();
+      await pushList(info, repo, 'v1', { platforms: ['linux/amd64'] });
+      const configDir = join(dir, name.replace(/\W+/g, '-'));
+      await mkdir(configDir);
+      const path = make(configDir);
+      const client = new HttpRegistryClient({ dockerConfig: path, ...fast });
+      const started = Date.now();
+      const error = await client.getManifest(`${info.host}/${repo}:v1`).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(error).toBeInstanceOf(CredentialSourceError);
+      expect(error).toMatchObject({ reason: 'not-a-file', source: path });
+      expect((error as Error).message).toContain(path);
+      expect((error as Error).message).not.toContain(info.host);
+      expect((error as Error).message).not.toMatch(/undefined/);
+    },
+  );
 });

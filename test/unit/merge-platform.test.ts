@@ -36,6 +36,8 @@ describe('platform matching', () => {
     const src = list([win('10.0.17763.2000', 'src-1809')]);
     const dest = list([win('10.0.17763.1879', 'dst-1809'), win('10.0.20348.169', 'dst-2022')]);
     expect(digests(getMissingArchitectures(src, dest))).toEqual([digest('dst-2022')]);
+    // The seed takes both for one platform: the two modes differ here, even on one OS.
+    expect(getMissingArchitectures(src, dest, { match: 'architecture' })).toEqual([]);
   });
 
   it('treats aarch64 as arm64 and x86_64 as amd64', () => {
@@ -88,6 +90,21 @@ describe('eligible architectures in platform mode', () => {
     expect(raw(['aarch64'])).toEqual([]);
     expect(raw(['arm'])).toEqual([digest('arm-v6'), digest('arm-v7')]);
     expect(raw(['linux/arm/v7'])).toEqual([]);
+  });
+
+  it.each([
+    [[' amd64'], ['amd64', 'win']],
+    [['arm64 '], ['arm64']],
+    [['\tlinux/arm/v7\n'], ['arm-v7']],
+  ])('ignores whitespace around a name: %j', (names, labels) => {
+    expect(pick(names)).toEqual(labels.map((l) => digest(l)));
+  });
+
+  it('compares names exactly in architecture mode, whitespace included (as the seed)', () => {
+    const raw = (names: string[]) =>
+      digests(selectArchitectures(src, undefined, names, { match: 'architecture' }));
+    expect(raw([' amd64'])).toEqual([]);
+    expect(raw(['amd64'])).toEqual([digest('amd64'), digest('win')]);
   });
 
   it('refuses a malformed name', () => {

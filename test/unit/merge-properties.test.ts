@@ -33,6 +33,12 @@ const PLATFORMS: Platform[] = [
 const SIMPLE: Platform[] = ['amd64', 'arm64', 's390x', 'ppc64le', '386', 'riscv64'].map(
   (architecture) => ({ os: 'linux', architecture }),
 );
+/** One Windows build (10.0.17763), several revisions: the modes agree on it too. */
+const ONE_WINDOWS_BUILD: Platform[] = [
+  { os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1879' },
+  { os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.2000' },
+  { os: 'windows', architecture: 'arm64', 'os.version': '10.0.17763.1879' },
+];
 const ELIGIBLE = [
   'amd64',
   'x86_64',
@@ -240,9 +246,12 @@ describe('merge invariants', () => {
     );
   });
 
-  it('gives the seed results in both match modes for one OS without variants', () => {
-    const simple = listArb(SIMPLE, false);
-    const names = fc.subarray(SIMPLE.map((p) => p.architecture));
+  it.each([
+    ['Linux without variants', SIMPLE],
+    ['one Windows build', ONE_WINDOWS_BUILD],
+  ])('gives the seed results in both match modes for %s', (_name, pool) => {
+    const simple = listArb(pool, false);
+    const names = fc.subarray([...new Set(pool.map((p) => p.architecture))]);
     fc.assert(
       fc.property(simple, simple, names, (s, d, eligible) => {
         expect(mergeA(s, d, 'platform')).toStrictEqual(mergeA(s, d, 'architecture'));

@@ -3,12 +3,13 @@ import {
   InvalidManifestListError,
   type InvalidManifestListReason,
 } from '../../src/errors/invalid-manifest-list-error.js';
+import { isValidDigest } from '../../src/manifest/digest.js';
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
   OCI_IMAGE_INDEX,
 } from '../../src/manifest/media-types.js';
-import { isValidDigest, parseManifestList } from '../../src/manifest/parse.js';
+import { parseManifestList } from '../../src/manifest/parse.js';
 import { attestation, digest, image, list, sharesNothing } from './fixtures.js';
 
 function refusal(input: unknown): InvalidManifestListError {
@@ -135,6 +136,30 @@ describe('parseManifestList refuses', () => {
       'duplicate-platform',
       'manifests[1].platform',
     );
+  });
+});
+
+describe('JSON nesting depth (64 levels, the top object included)', () => {
+  /** A valid list whose unknown field `x-deep` holds `arrays` nested arrays. */
+  const nested = (arrays: number): string =>
+    JSON.stringify(valid()).replace(/}$/, `,"x-deep":${'['.repeat(arrays)}${']'.repeat(arrays)}}`);
+  it.each([
+    ['63 nested arrays (64 levels)', nested(63), true],
+    ['64 nested arrays (65 levels)', nested(64), false],
+    ['200k nested arrays', nested(200_000), false],
+    ['200k nested objects', `${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}`, false],
+    [
+      'brackets inside strings',
+      JSON.stringify(valid()).replace(/}$/, `,"x":"${'['.repeat(100)}\\"${'{'.repeat(100)}"}`),
+      true,
+    ],
+  ])('%s', (_name, text, accepted) => {
+    if (accepted) expect(parseManifestList(text).manifests).toHaveLength(2);
+    else expectRefused(text, 'too-deep', '');
+  });
+  it('checks bytes and objects too', () => {
+    expectRefused(new TextEncoder().encode(nested(100)), 'too-deep', '');
+    expectRefused(JSON.parse(nested(100)), 'too-deep', '');
   });
 });
 

@@ -18,6 +18,15 @@ export interface CredentialSources {
   dockerConfig?: boolean | string | DockerConfigFile | undefined;
   /** Environment for `$DOCKER_CONFIG` and credential helpers. @default process.env */
   env?: NodeJS.ProcessEnv | undefined;
+  /**
+   * How long a credential helper may run, in ms.
+   * @default the `MLM_CREDENTIAL_HELPER_TIMEOUT_MS` variable of `env`, else 30_000
+   */
+  helperTimeoutMs?: number | undefined;
+  /** The most a credential helper may print, in bytes. @default 65_536 (64 KiB) */
+  helperMaxOutputBytes?: number | undefined;
+  /** The largest Docker config file read, in bytes. @default 1_048_576 (1 MiB) */
+  maxDockerConfigBytes?: number | undefined;
 }
 
 /**
@@ -39,6 +48,7 @@ export function createCredentialChain(sources: CredentialSources): CredentialPro
     if (typeof source === 'object') return Promise.resolve(source);
     configPromise ??= readDockerConfig(
       typeof source === 'string' ? source : defaultDockerConfigPath(sources.env ?? process.env),
+      { maxBytes: sources.maxDockerConfigBytes },
     );
     return configPromise;
   };
@@ -53,7 +63,11 @@ export function createCredentialChain(sources: CredentialSources): CredentialPro
     }
     if (sources.dockerConfig) {
       const config = await loadConfig();
-      return credentialsFromDockerConfig(config, host, sources.env ? { env: sources.env } : {});
+      return credentialsFromDockerConfig(config, host, {
+        env: sources.env,
+        helperTimeoutMs: sources.helperTimeoutMs,
+        helperMaxOutputBytes: sources.helperMaxOutputBytes,
+      });
     }
     return undefined;
   };

@@ -1,9 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { CredentialSourceError } from '../../../errors/credential-source-error.js';
 import { DOCKER_HUB_HOST } from '../../reference.js';
 import { runCredentialHelper } from './credential-helper.js';
 import type { RegistryCredentials } from './types.js';
+
+/** The largest Docker config file read by default: 1 MiB (`docker login` writes a few KiB). */
+export const DEFAULT_MAX_DOCKER_CONFIG_BYTES = 1024 * 1024;
 
 /** The parts of Docker's `config.json` the client reads. */
 export interface DockerConfigFile {
@@ -46,29 +51,97 @@ export function defaultDockerConfigPath(env: NodeJS.ProcessEnv = process.env): s
   return join(dir, 'config.json');
 }
 
+/** Options of {@link readDockerConfig}. */
+export interface ReadDockerConfigOptions {
+  /**
+   * The largest file read, in bytes; a larger one is refused unread.
+   * @default 1_048_576 (1 MiB)
+   */
+  maxBytes?: number | undefined;
+}
+
 /**
- * Reads a Docker `config.json`. A missing file is an empty config; a file that is not JSON
- * is an error (naming the path, never the content).
+ * Reads a Docker `config.json`. A missing file is an empty config. Only a regular file is
+ * read (a FIFO, a device or a directory is refused without blocking on it), and only up to
+ * `maxBytes`.
+ *
+ * @throws {CredentialSourceError} naming the path (never quoting the content) for a file
+ * that is not a regular file, is too large, cannot be read or is not JSON.
  *
  * @example
  * ```ts
  * const config = await readDockerConfig(defaultDockerConfigPath());
  * ```
  */
-export async function readDockerConfig(path: string): Promise<DockerConfigFile> {
+export async function readDockerConfig(
+  path: string,
+  options: ReadDockerConfigOptions = {},
+): Promise<DockerConfigFile> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCKER_CONFIG_BYTES;
+  const failure = (
+    reason: 'not-a-file' | 'too-large' | 'unreadable' | 'invalid-json',
+    message: string,
+    extra: { cause?: unknown; limit?: number } = {},
+  ) => new CredentialSourceError(message, { reason, source: path, ...extra });
+  let handle: FileHandle;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    throw failure('unreadable', `Cannot open Docker config ${path} (${code ?? 'error'})`, {
+      cause: error,
+    });
+  }
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      throw failure('not-a-file', `Docker config ${path} is ${kindOf(info)}, not a regular file`);
+    }
+    const tooLarge = () =>
+      failure(
+        'too-large',
+        `Docker config ${path} is larger than ${maxBytes} bytes; it was not read`,
+        { limit: maxBytes },
+      );
+    if (info.size > maxBytes) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buffer = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - total));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      total += bytesRead;
+      if (total > maxBytes) throw tooLarge(); // it grew after the stat
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+    text = Buffer.concat(chunks).toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new Error(`Cannot read Docker config ${path} (${(error as NodeJS.ErrnoException).code})`);
+    if (error instanceof CredentialSourceError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw failure('unreadable', `Cannot read Docker config ${path} (${code ?? 'error'})`, {
+      cause: error,
+    });
+  } finally {
+    await handle.close().catch(() => undefined);
   }
   try {
     const parsed = JSON.parse(text) as unknown;
     return parsed !== null && typeof parsed === 'object' ? (parsed as DockerConfigFile) : {};
   } catch {
-    throw new Error(`Docker config ${path} is not valid JSON`);
+    throw failure('invalid-json', `Docker config ${path} is not valid JSON`);
   }
+}
+
+function kindOf(info: Stats): string {
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isDirectory()) return 'a directory';
+  if (info.isSocket()) return 'a socket';
+  return 'not a regular file';
 }
 
 /** The key a registry host has in `config.json`: Docker Hub's is `https://index.docker.io/v1/`. */
@@ -101,14 +174,24 @@ function lookup<T>(record: Record<string, T> | undefined, key: string): T | unde
 export interface DockerConfigLookupOptions {
   /** Environment for credential helpers. @default process.env */
   env?: NodeJS.ProcessEnv;
-  /** How long a credential helper may run. @default 30_000 */
-  helperTimeoutMs?: number;
+  /**
+   * How long a credential helper may run, in ms.
+   * @default the `MLM_CREDENTIAL_HELPER_TIMEOUT_MS` variable of `env`, else 30_000
+   */
+  helperTimeoutMs?: number | undefined;
+  /**
+   * The most a credential helper may print, in bytes.
+   * @default 65_536 (64 KiB)
+   */
+  helperMaxOutputBytes?: number | undefined;
 }
 
 /**
  * The credentials `config.json` holds for a registry host, by Docker's order:
  * `credHelpers[host]` → `credsStore` → `auths[host]` (`auth` is base64 `user:pass`, split on
  * the first `:`; or `identitytoken`). `undefined` when there are none.
+ *
+ * @throws {CredentialSourceError} when a helper fails, or an `auth` field is malformed.
  *
  * @example
  * ```ts
@@ -122,8 +205,9 @@ export async function credentialsFromDockerConfig(
 ): Promise<RegistryCredentials | undefined> {
   const key = dockerConfigKey(host);
   const helperOptions = {
-    ...(options.env ? { env: options.env } : {}),
-    ...(options.helperTimeoutMs !== undefined ? { timeoutMs: options.helperTimeoutMs } : {}),
+    env: options.env,
+    timeoutMs: options.helperTimeoutMs,
+    maxOutputBytes: options.helperMaxOutputBytes,
   };
   const helper = lookup(config.credHelpers, key);
   if (helper) return runCredentialHelper(helper, key, helperOptions);
@@ -137,8 +221,12 @@ export async function credentialsFromDockerConfig(
   if (entry.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon === -1)
-      throw new Error(`Docker config entry for '${host}' has a malformed auth field`);
+    if (colon === -1) {
+      throw new CredentialSourceError(
+        `Docker config entry auths[${JSON.stringify(key)}] has a malformed auth field (no ':' in it)`,
+        { reason: 'malformed-entry', source: `auths[${JSON.stringify(key)}]` },
+      );
+    }
     return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
   }
   if (entry.username && entry.password) {
