@@ -26,6 +26,7 @@ import {
   type ChildrenContext,
   type CopyReport,
   copyChildren,
+  DEFAULT_MAX_INDEX_DEPTH,
   findMissingChildren,
 } from './publish/children.js';
 import { registryOf, repositoryOf, tagKey, withDigest } from './publish/references.js';
@@ -121,6 +122,12 @@ export interface ManifestListMergerOptions {
    * @default 4
    */
   copyConcurrency?: number;
+  /**
+   * How deep nested indexes (an index naming indexes) are followed while copying children;
+   * a deeper one is a {@link NestingTooDeepError} and nothing is pushed.
+   * @default 8
+   */
+  maxIndexDepth?: number;
   /**
    * A Docker manifest list that would name OCI manifests or carry annotations, subject or
    * artifactType becomes an OCI image index (`'oci-index'`), or is refused (`'error'`).
@@ -330,6 +337,7 @@ export class ManifestListMerger {
   readonly #match: MatchMode;
   readonly #copyChildren: boolean;
   readonly #copyConcurrency: number;
+  readonly #maxIndexDepth: number;
   readonly #dockerListConversion: DockerListConversion;
   readonly #soleWriter: boolean;
   readonly #settle: SettleTime;
@@ -358,6 +366,12 @@ export class ManifestListMerger {
       max: 256,
       integer: true,
     });
+    this.#maxIndexDepth = numberOption(
+      'maxIndexDepth',
+      options.maxIndexDepth,
+      DEFAULT_MAX_INDEX_DEPTH,
+      { min: 0, max: 64, integer: true },
+    );
     this.#dockerListConversion = options.dockerListConversion ?? 'oci-index';
     this.#soleWriter = options.soleWriter === true;
     this.#settle =
@@ -506,6 +520,7 @@ export class ManifestListMerger {
       destClient,
       destImage: this.destImage,
       concurrency: this.#copyConcurrency,
+      maxIndexDepth: this.#maxIndexDepth,
       signal,
     };
     const unreadable = run.push ? 'check' : 'absent';

@@ -69,7 +69,7 @@ export async function release(srcImage: string, destImage: string): Promise<numb
       return 1;
     }
 
-    // 2. The real merge: copies missing children, skips a no-op, guards against other writers.
+    // 2. The real merge: copies missing children, skips a no-op, protects against other writers.
     const result = await merger.mergeManifestLists({ signal: controller.signal });
     console.log(JSON.stringify(summary(result)));
     return 0;

@@ -1,6 +1,7 @@
 import type { ManifestListMergerOptions, MergeCallOptions, MergeResult } from '../merger.js';
 import { clientFromCredentials, ManifestListMerger } from '../merger.js';
 import type { HttpRegistryClient } from '../registry/http-registry-client.js';
+import { numberOption } from '../util/options.js';
 
 /** One merge of a {@link mergeMany} batch. */
 export type MergeJob =
@@ -80,7 +81,8 @@ export interface MergeManyOptions
   extends Omit<ManifestListMergerOptions, 'srcImage' | 'destImage'>,
     Pick<MergeCallOptions, 'dryRun' | 'force'> {
   /**
-   * Jobs running at once. Jobs writing one tag are serialised anyway.
+   * Jobs running at once (a whole number from 1 to 1024; anything else is an
+   * `InvalidOptionError`). Jobs writing one tag are serialised anyway.
    * @default 4
    */
   concurrency?: number;
@@ -121,7 +123,7 @@ export async function mergeMany(
   options: MergeManyOptions = {},
 ): Promise<MergeJobOutcome[]> {
   const {
-    concurrency = 4,
+    concurrency: concurrencyOption,
     signal,
     onProgress,
     stopOnError = false,
@@ -129,6 +131,11 @@ export async function mergeMany(
     force,
     ...shared
   } = options;
+  const concurrency = numberOption('concurrency', concurrencyOption, 4, {
+    min: 1,
+    max: 1024,
+    integer: true,
+  });
   const total = jobs.length;
   const outcomes: MergeJobOutcome[] = jobs.map((job, index) => ({ status: 'skipped', index, job }));
   const stop = new AbortController();

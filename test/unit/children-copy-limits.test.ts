@@ -218,6 +218,23 @@ describe('nested indexes', () => {
       await expect(run).rejects.toMatchObject({ code: 'NESTING_TOO_DEEP', limit: maxIndexDepth });
   });
 
+  it('the merger passes its maxIndexDepth option to the copy', async () => {
+    const registry = new InMemoryRegistryClient();
+    lists(registry, chain(registry, 2).top);
+    const shallow = new ManifestListMerger({
+      srcImage: BUILD,
+      destImage: DEST,
+      srcClient: registry,
+      destClient: registry,
+      maxIndexDepth: 1,
+    });
+    await expect(shallow.mergeManifestLists()).rejects.toMatchObject({
+      code: 'NESTING_TOO_DEEP',
+      limit: 1,
+    });
+    expect(writes(registry)).toEqual([]);
+  });
+
   it('copies a manifest named by several indexes once', async () => {
     const registry = new InMemoryRegistryClient();
     const shared = storeImage(registry, 'shared');

@@ -5,6 +5,7 @@ import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
   InMemoryRegistryClient,
+  InvalidOptionError,
   type MergeJob,
   type MergeProgress,
   mergeMany,
@@ -138,4 +139,20 @@ describe('mergeMany', () => {
     expect(outcome?.status === 'fulfilled' && outcome.result.dryRun).toBe(true);
     expect(registry.calls.some((c) => c.method === 'put')).toBe(false);
   });
+});
+
+describe('mergeMany options', () => {
+  it.each([Number.NaN, 0, -1, 2.5, Number.POSITIVE_INFINITY])(
+    'refuses concurrency %s instead of skipping every job',
+    async (concurrency) => {
+      const registry = new InMemoryRegistryClient();
+      await expect(
+        mergeMany([{ srcImage: 'r.test/a:1', destImage: 'r.test/a:2' }], {
+          srcClient: registry,
+          destClient: registry,
+          concurrency,
+        }),
+      ).rejects.toBeInstanceOf(InvalidOptionError);
+    },
+  );
 });

@@ -522,13 +522,21 @@ describe('push verification and references', () => {
     const registry = new InMemoryRegistryClient();
     registry.setManifest(SRC, list([entry('amd64')]));
     registry.setManifest(DEST, list([entry('s390x')]));
+    // The registry stores the bytes (the tag changes) but answers with another digest.
     const lying: RegistryClient = {
       getManifest: (image, o) => registry.getManifest(image, o),
-      putManifest: async () => computeDigest('something else'),
+      putManifest: async (...args) => {
+        await registry.putManifest(...args);
+        return computeDigest('something else');
+      },
     };
-    await expect(
-      merger(registry, { destClient: lying, soleWriter: true }).mergeManifestLists(),
-    ).rejects.toBeInstanceOf(DigestMismatchError);
+    const error = await merger(registry, { destClient: lying, soleWriter: true })
+      .mergeManifestLists()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DigestMismatchError);
+    // It says that the tag was written, and what it resolves to now.
+    expect((error as Error).message).toContain('the tag was written');
+    expect((error as Error).message).toContain(registry.resolveTag(DEST));
   });
 
   it('refuses a destination given by digest', () => {

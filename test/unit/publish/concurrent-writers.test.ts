@@ -387,6 +387,8 @@ describe('options', () => {
     ['copyConcurrency', Number.POSITIVE_INFINITY],
     ['settleTime', -1],
     ['settleTime', Number.NaN],
+    ['maxIndexDepth', -1],
+    ['maxIndexDepth', Number.NaN],
   ])('refuses %s: %s', (option, value) => {
     expect(() => merger(new InMemoryRegistryClient(), { [option]: value })).toThrow(
       InvalidOptionError,
