@@ -2,12 +2,12 @@ import { DigestMismatchError } from '../errors/digest-mismatch-error.js';
 import { NestingTooDeepError } from '../errors/nesting-too-deep-error.js';
 import { UnsupportedOperationError } from '../errors/unsupported-operation-error.js';
 import { algorithmOf, digestOf } from '../manifest/digest.js';
+import { registryOf, repositoryKey, withDigest } from '../manifest/reference.js';
 import type { Descriptor, FetchedManifest, ManifestDescriptor } from '../manifest/types.js';
 import { headOrGet, unlessNotFound } from '../registry/capabilities.js';
 import type { RegistryClient } from '../registry/client.js';
+import { Limiter, mapLimit } from '../util/worker-pool.js';
 import { readChildManifest } from './child-manifest.js';
-import { Limiter, mapLimit } from './concurrency.js';
-import { registryOf, repositoryOf, withDigest } from './references.js';
 
 /** How many levels of nested indexes a children copy follows below the list, by default. */
 export const DEFAULT_MAX_INDEX_DEPTH = 8;
@@ -126,7 +126,7 @@ export async function copyChildren(
   const manifests = new Map<string, Promise<void>>();
   const maxDepth = outer.maxIndexDepth ?? DEFAULT_MAX_INDEX_DEPTH;
   const sameRegistry = registryOf(ctx.srcImage) === registryOf(ctx.destImage);
-  const sameRepository = repositoryOf(ctx.srcImage) === repositoryOf(ctx.destImage);
+  const sameRepository = repositoryKey(ctx.srcImage) === repositoryKey(ctx.destImage);
 
   const ensureBlob = (blob: Descriptor): Promise<void> => {
     let pending = blobs.get(blob.digest);

@@ -1,7 +1,8 @@
-import type { ManifestListMergerOptions, MergeCallOptions, MergeResult } from '../merger.js';
-import { clientFromCredentials, ManifestListMerger } from '../merger.js';
-import type { HttpRegistryClient } from '../registry/http-registry-client.js';
+import { clientFromCredentials } from '../compat/seed-clients.js';
+import type { HttpRegistryClient } from '../http/http-registry-client.js';
 import { numberOption } from '../util/options.js';
+import type { ManifestListMergerOptions, MergeCallOptions, MergeResult } from './merger.js';
+import { ManifestListMerger } from './merger.js';
 
 /** One merge of a {@link mergeMany} batch. */
 export type MergeJob =

@@ -1,4 +1,4 @@
-import { registryOf } from './references.js';
+import { registryOf } from '../manifest/reference.js';
 
 /** The shortest round trip this process has seen to each registry, in ms. */
 const fastest = new Map<string, number>();

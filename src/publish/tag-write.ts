@@ -1,4 +1,5 @@
 import { DigestMismatchError } from '../errors/digest-mismatch-error.js';
+import { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES } from '../http/retry/retry-condition.js';
 import { headOrGet, unlessNotFound } from '../registry/capabilities.js';
 import {
   isPreconditionFailedError,
@@ -6,7 +7,6 @@ import {
   type RegistryClient,
   statusOf,
 } from '../registry/client.js';
-import { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES } from '../registry/retry/retry-condition.js';
 import type { LagMonitor } from '../util/event-loop-lag.js';
 import { sleep } from '../util/sleep.js';
 import type { RoundTrips } from './round-trips.js';

@@ -3,6 +3,7 @@ import { NotFoundError } from '../errors/not-found-error.js';
 import { PreconditionFailedError } from '../errors/precondition-failed-error.js';
 import { digestOf } from '../manifest/digest.js';
 import { normalizeMediaType, OCI_IMAGE_INDEX } from '../manifest/media-types.js';
+import { parseImageReference, repositoryKey, tagKey } from '../manifest/reference.js';
 import { computeDigest, serializeManifestList } from '../manifest/serialize.js';
 import type { FetchedManifest, ManifestList } from '../manifest/types.js';
 import type {
@@ -12,7 +13,6 @@ import type {
   RegistryClient,
   RequestOptions,
 } from './client.js';
-import { parseImageReference, repositoryKey, tagKey } from './reference.js';
 
 /** One call recorded by {@link InMemoryRegistryClient}. */
 export interface InMemoryCall {

@@ -19,8 +19,8 @@ import {
   type RegistryError,
   RequestTimeoutError,
 } from '../../src/errors/index.js';
-import { HttpRegistryClient } from '../../src/registry/http-registry-client.js';
-import type { HttpRegistryClientOptions } from '../../src/registry/http-registry-client-options.js';
+import { HttpRegistryClient } from '../../src/http/http-registry-client.js';
+import type { HttpRegistryClientOptions } from '../../src/http/options.js';
 import {
   badLocation,
   challenge,

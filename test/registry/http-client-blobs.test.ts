@@ -10,8 +10,8 @@ import {
   RequestAbortedError,
   RequestTimeoutError,
 } from '../../src/errors/index.js';
-import type { RequestEvent } from '../../src/registry/http/request-event.js';
-import { HttpRegistryClient } from '../../src/registry/http-registry-client.js';
+import { HttpRegistryClient } from '../../src/http/http-registry-client.js';
+import type { RequestEvent } from '../../src/http/request-event.js';
 import {
   type FaultProxy,
   type OtherOrigin,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AuthenticationError, CredentialSourceError } from '../../src/errors/index.js';
-import { HttpRegistryClient } from '../../src/registry/http-registry-client.js';
+import { HttpRegistryClient } from '../../src/http/http-registry-client.js';
 import { linkToDevZero, makeFifo } from '../support/hostile-inputs.js';
 import { pushList } from '../support/images.js';
 import { startTokenRegistry, type TokenTestRegistry, uniqueRepo } from '../support/registry.js';

@@ -9,10 +9,10 @@ import {
   RequestAbortedError,
   RequestTimeoutError,
 } from '../../src/errors/index.js';
+import { HttpRegistryClient } from '../../src/http/http-registry-client.js';
+import type { HttpRegistryClientOptions } from '../../src/http/options.js';
+import type { RequestEvent } from '../../src/http/request-event.js';
 import { isNotFoundError } from '../../src/registry/client.js';
-import type { RequestEvent } from '../../src/registry/http/request-event.js';
-import { HttpRegistryClient } from '../../src/registry/http-registry-client.js';
-import type { HttpRegistryClientOptions } from '../../src/registry/http-registry-client-options.js';
 import {
   type FaultProxy,
   hostileRealm,

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialSourceError, InvalidOptionError } from '../../src/errors/index.js';
-import { createCredentialChain } from '../../src/registry/auth/credentials/credential-chain.js';
-import { runCredentialHelper } from '../../src/registry/auth/credentials/credential-helper.js';
-import { readDockerConfig } from '../../src/registry/auth/credentials/docker-config.js';
+import { createCredentialChain } from '../../src/http/auth/credentials/credential-chain.js';
+import { runCredentialHelper } from '../../src/http/auth/credentials/credential-helper.js';
+import { readDockerConfig } from '../../src/http/auth/credentials/docker-config.js';
 import { type HelperBin, isAlive, makeHelperBin, waitGone } from '../support/credential-helpers.js';
 import { linkToDevZero, makeFifo, makeLargeJson } from '../support/hostile-inputs.js';
 

@@ -2,15 +2,15 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCredentialChain } from '../../src/registry/auth/credentials/credential-chain.js';
-import { runCredentialHelper } from '../../src/registry/auth/credentials/credential-helper.js';
+import { createCredentialChain } from '../../src/http/auth/credentials/credential-chain.js';
+import { runCredentialHelper } from '../../src/http/auth/credentials/credential-helper.js';
 import {
   credentialsFromDockerConfig,
   DOCKER_HUB_CONFIG_KEY,
   defaultDockerConfigPath,
   dockerConfigKey,
   readDockerConfig,
-} from '../../src/registry/auth/credentials/docker-config.js';
+} from '../../src/http/auth/credentials/docker-config.js';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { RegistryError } from '../../src/errors/index.js';
 import { redact } from '../../src/errors/redact.js';
-import { SecretSet } from '../../src/registry/auth/secret-set.js';
+import { SecretSet } from '../../src/http/auth/secret-set.js';
 
 const JWT =
   'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';

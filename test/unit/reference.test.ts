@@ -4,7 +4,7 @@ import {
   isLoopbackHost,
   parseImageReference,
   splitHostPort,
-} from '../../src/registry/reference.js';
+} from '../../src/manifest/reference.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 

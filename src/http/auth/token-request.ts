@@ -2,8 +2,8 @@ import { AuthenticationError } from '../../errors/authentication-error.js';
 import { ManifestListMergerError } from '../../errors/base-error.js';
 import { RequestAbortedError } from '../../errors/request-aborted-error.js';
 import { RequestTimeoutError } from '../../errors/request-timeout-error.js';
-import type { CallContext } from '../http/call-context.js';
-import type { Transport } from '../http/transport.js';
+import type { CallContext } from '../call-context.js';
+import type { Transport } from '../transport.js';
 import { isIdentityToken, type RegistryCredentials } from './credentials/types.js';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS } from './token-cache.js';
 

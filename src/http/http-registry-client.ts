@@ -8,23 +8,28 @@ import { PreconditionFailedError } from '../errors/precondition-failed-error.js'
 import { RegistryError } from '../errors/registry-error.js';
 import { algorithmOf, createDigester, digestOf } from '../manifest/digest.js';
 import { MediaTypes, normalizeMediaType } from '../manifest/media-types.js';
+import {
+  type ImageReference,
+  isLoopbackHost,
+  parseImageReference,
+  splitHostPort,
+} from '../manifest/reference.js';
 import type { FetchedManifest } from '../manifest/types.js';
-import { Authenticator, type Authorization, type AuthTarget } from './auth/authenticator.js';
-import { createCredentialChain } from './auth/credentials/credential-chain.js';
-import { repositoryScope } from './auth/scope.js';
-import { SecretSet } from './auth/secret-set.js';
-import { grantedActions } from './auth/token-claims.js';
 import type {
   BlobContent,
   ManifestHead,
   PutManifestOptions,
   RegistryClient,
   RequestOptions,
-} from './client.js';
-import { CallContext } from './http/call-context.js';
-import { type RegistryLogger, writeLog } from './http/logger.js';
-import type { RequestCounts, RequestEvent } from './http/request-event.js';
-import { MAX_ERROR_BODY_BYTES, Transport, type TransportResponse } from './http/transport.js';
+} from '../registry/client.js';
+import { Authenticator, type Authorization, type AuthTarget } from './auth/authenticator.js';
+import { createCredentialChain } from './auth/credentials/credential-chain.js';
+import { repositoryScope } from './auth/scope.js';
+import { SecretSet } from './auth/secret-set.js';
+import { grantedActions } from './auth/token-claims.js';
+import { CallContext } from './call-context.js';
+import { type RegistryLogger, writeLog } from './logger.js';
+import { MAX_TIMER_MS, numericOption } from './numeric-option.js';
 import {
   DEFAULT_DEADLINE_MS,
   DEFAULT_MAX_MANIFEST_BYTES,
@@ -32,15 +37,10 @@ import {
   DEFAULT_USER_AGENT,
   type HttpRegistryClientOptions,
   MAX_MANIFEST_BYTES_LIMIT,
-} from './http-registry-client-options.js';
-import { MAX_TIMER_MS, numericOption } from './numeric-option.js';
-import {
-  type ImageReference,
-  isLoopbackHost,
-  parseImageReference,
-  splitHostPort,
-} from './reference.js';
+} from './options.js';
+import type { RequestCounts, RequestEvent } from './request-event.js';
 import { resolveRetryPolicy } from './retry/retry-policy.js';
+import { MAX_ERROR_BODY_BYTES, Transport, type TransportResponse } from './transport.js';
 
 const ACCEPT_MANIFESTS = MediaTypes.ALL_MANIFESTS.join(', ');
 const GENERIC_CONTENT_TYPES = new Set([

@@ -1,46 +1,51 @@
-import { ClientsNotSetError } from './errors/clients-not-set-error.js';
-import { ConflictError } from './errors/conflict-error.js';
-import { DestinationNotFoundError } from './errors/destination-not-found-error.js';
-import { DestinationUnreadableError } from './errors/destination-unreadable-error.js';
-import { InvalidManifestListError } from './errors/invalid-manifest-list-error.js';
-import { InvalidOptionError } from './errors/invalid-option-error.js';
-import { MissingChildrenError } from './errors/missing-children-error.js';
-import { type Logger, log, silentLogger } from './logger.js';
-import { parseManifestList } from './manifest/parse.js';
-import { formatPlatform, type MatchMode } from './manifest/platform.js';
-import { computeDigest, serializeManifestList } from './manifest/serialize.js';
-import type { FetchedManifest, ManifestDescriptor, ManifestList } from './manifest/types.js';
+import { clientFromCredentials, rehost } from '../compat/seed-clients.js';
+import { ClientsNotSetError } from '../errors/clients-not-set-error.js';
+import { ConflictError } from '../errors/conflict-error.js';
+import { DestinationNotFoundError } from '../errors/destination-not-found-error.js';
+import { DestinationUnreadableError } from '../errors/destination-unreadable-error.js';
+import { InvalidManifestListError } from '../errors/invalid-manifest-list-error.js';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { MissingChildrenError } from '../errors/missing-children-error.js';
+import { type Logger, log, silentLogger } from '../logger.js';
+import { parseManifestList } from '../manifest/parse.js';
+import { formatPlatform, type MatchMode } from '../manifest/platform.js';
+import {
+  parseImageReference,
+  registryOf,
+  repositoryKey,
+  tagKey,
+  withDigest,
+} from '../manifest/reference.js';
+import { computeDigest, serializeManifestList } from '../manifest/serialize.js';
+import type { FetchedManifest, ManifestDescriptor, ManifestList } from '../manifest/types.js';
 import {
   type Contribution,
   contributionsOf,
   lostContributions,
   restoreContributions,
-} from './merge/contributions.js';
-import { entryKind } from './merge/entries.js';
-import { listsEqual } from './merge/equality.js';
-import { type DockerListConversion, finalizeList } from './merge/finalize.js';
-import { addMissingArchitectures, getMissingArchitectures } from './merge/mode-a.js';
-import { selectArchitectures } from './merge/mode-b.js';
-import { describeMerge, type MergePlan } from './merge/plan.js';
+} from '../merge/contributions.js';
+import { entryKind } from '../merge/entries.js';
+import { listsEqual } from '../merge/equality.js';
+import { type DockerListConversion, finalizeList } from '../merge/finalize.js';
+import { addMissingArchitectures, getMissingArchitectures } from '../merge/mode-a.js';
+import { selectArchitectures } from '../merge/mode-b.js';
+import { describeMerge, type MergePlan } from '../merge/plan.js';
+import { unlessNotFound } from '../registry/capabilities.js';
+import { isNotFoundError, type RegistryClient, statusOf } from '../registry/client.js';
+import { LagMonitor } from '../util/event-loop-lag.js';
+import { numberOption } from '../util/options.js';
+import { sleep } from '../util/sleep.js';
 import {
   type ChildrenContext,
   type CopyReport,
   copyChildren,
   DEFAULT_MAX_INDEX_DEPTH,
   findMissingChildren,
-} from './publish/children.js';
-import { registryOf, repositoryOf, tagKey, withDigest } from './publish/references.js';
-import { RoundTrips } from './publish/round-trips.js';
-import type { SettleTime } from './publish/settle.js';
-import { withTagLock } from './publish/tag-lock.js';
-import { pushTag, type TagObservation } from './publish/tag-write.js';
-import { unlessNotFound } from './registry/capabilities.js';
-import { isNotFoundError, type RegistryClient, statusOf } from './registry/client.js';
-import { HttpRegistryClient } from './registry/http-registry-client.js';
-import { parseImageReference } from './registry/reference.js';
-import { LagMonitor } from './util/event-loop-lag.js';
-import { numberOption } from './util/options.js';
-import { sleep } from './util/sleep.js';
+} from './children.js';
+import { RoundTrips } from './round-trips.js';
+import type { SettleTime } from './settle.js';
+import { withTagLock } from './tag-lock.js';
+import { pushTag, type TagObservation } from './tag-write.js';
 
 /**
  * Options of {@link ManifestListMerger}.
@@ -283,25 +288,6 @@ function namesBySide(src: ManifestList, list: ManifestList): { added: string[]; 
     (fromSource.has(entry.digest) ? added : kept).push(formatPlatform(entry));
   }
   return { added, kept };
-}
-
-/**
- * The seed-compatible client of one side: an {@link HttpRegistryClient} with these
- * credentials when both are given, else `undefined`.
- */
-export function clientFromCredentials(
-  username: string | undefined,
-  password: string | undefined,
-  logger: Logger | undefined,
-): HttpRegistryClient | undefined {
-  if (username === undefined || password === undefined) return undefined;
-  return new HttpRegistryClient({ username, password, logger });
-}
-
-function rehost(image: string, host: string | undefined): string {
-  if (host === undefined) return image;
-  const ref = parseImageReference(image);
-  return `${host}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 
 /**
@@ -785,7 +771,7 @@ export class ManifestListMerger {
     present: ReadonlySet<string>,
     ctx: ChildrenContext,
   ): Promise<ManifestDescriptor[]> {
-    if (repositoryOf(this.srcImage) === repositoryOf(this.destImage)) return [];
+    if (repositoryKey(this.srcImage) === repositoryKey(this.destImage)) return [];
     return findMissingChildren(list.manifests, present, ctx);
   }
 

@@ -1,4 +1,4 @@
-import { type Logger, log } from '../../logger.js';
+import { type Logger, log } from '../logger.js';
 
 /**
  * A logger the client writes to: the library's {@link Logger} (`console`, pino, winston and

@@ -3,7 +3,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CredentialSourceError } from '../../../errors/credential-source-error.js';
-import { DOCKER_HUB_HOST } from '../../reference.js';
+import { DOCKER_HUB_HOST } from '../../../manifest/reference.js';
 import { runCredentialHelper } from './credential-helper.js';
 import type { RegistryCredentials } from './types.js';
 

@@ -9,24 +9,24 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import * as axiosRetryModule from 'axios-retry';
-import { ManifestListMergerError } from '../../errors/base-error.js';
-import { ManifestTooLargeError } from '../../errors/manifest-too-large-error.js';
-import { redact } from '../../errors/redact.js';
-import { RegistryError } from '../../errors/registry-error.js';
-import { RequestTimeoutError } from '../../errors/request-timeout-error.js';
-import { isLoopbackHost } from '../reference.js';
+import { ManifestListMergerError } from '../errors/base-error.js';
+import { ManifestTooLargeError } from '../errors/manifest-too-large-error.js';
+import { redact } from '../errors/redact.js';
+import { RegistryError } from '../errors/registry-error.js';
+import { RequestTimeoutError } from '../errors/request-timeout-error.js';
+import { isLoopbackHost } from '../manifest/reference.js';
+import { type BodyFailure, guardDownload, readBody, UploadGuard } from './body.js';
+import type { CallContext } from './call-context.js';
+import { type RegistryLogger, writeLog } from './logger.js';
+import type { RequestCounts, RequestEvent, RequestKind } from './request-event.js';
 import {
   isRetryableFailure,
   isStatusFailure,
   RETRYABLE_ERROR_CODES,
   RETRYABLE_STATUSES,
-} from '../retry/retry-condition.js';
-import { computeRetryDelay, parseRetryAfter } from '../retry/retry-delay.js';
-import type { RetryPolicy } from '../retry/retry-policy.js';
-import { type BodyFailure, guardDownload, readBody, UploadGuard } from './body.js';
-import type { CallContext } from './call-context.js';
-import { type RegistryLogger, writeLog } from './logger.js';
-import type { RequestCounts, RequestEvent, RequestKind } from './request-event.js';
+} from './retry/retry-condition.js';
+import { computeRetryDelay, parseRetryAfter } from './retry/retry-delay.js';
+import type { RetryPolicy } from './retry/retry-policy.js';
 
 // axios-retry's default export is the function in ESM, but a namespace object in a CJS
 // build (tsup): take whichever is callable.

@@ -247,3 +247,21 @@ export function tagKey(image: string | ImageReference): string {
   const ref = typeof image === 'string' ? parseImageReference(image) : image;
   return `${repositoryKey(ref)}:${ref.tag ?? 'latest'}`;
 }
+
+/**
+ * `host/repository@digest`: the manifest `digest` in the repository of `image`.
+ *
+ * @example
+ * ```ts
+ * withDigest('quay.io/ns/app:1.0', digest); // 'quay.io/ns/app@sha256:…'
+ * ```
+ */
+export function withDigest(image: string, digest: string): string {
+  const ref = parseImageReference(image);
+  return `${ref.host}/${ref.repository}@${digest}`;
+}
+
+/** The host the registry API of `image` answers on (`registry-1.docker.io` for Docker Hub). */
+export function registryOf(image: string): string {
+  return parseImageReference(image).apiHost;
+}

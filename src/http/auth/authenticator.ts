@@ -2,9 +2,9 @@ import { AuthenticationError } from '../../errors/authentication-error.js';
 import { ManifestListMergerError } from '../../errors/base-error.js';
 import { RequestAbortedError } from '../../errors/request-aborted-error.js';
 import { RequestTimeoutError } from '../../errors/request-timeout-error.js';
-import type { CallContext } from '../http/call-context.js';
-import { type RegistryLogger, writeLog } from '../http/logger.js';
-import type { Transport } from '../http/transport.js';
+import type { CallContext } from '../call-context.js';
+import { type RegistryLogger, writeLog } from '../logger.js';
+import type { Transport } from '../transport.js';
 import { type AuthChallenge, findChallenge, parseWwwAuthenticate } from './challenge.js';
 import {
   type CredentialProvider,

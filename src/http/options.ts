@@ -1,7 +1,7 @@
 import type { DockerConfigFile } from './auth/credentials/docker-config.js';
 import type { CredentialProvider } from './auth/credentials/types.js';
-import type { RegistryLogger } from './http/logger.js';
-import type { RequestEvent } from './http/request-event.js';
+import type { RegistryLogger } from './logger.js';
+import type { RequestEvent } from './request-event.js';
 import type { RetryPolicy } from './retry/retry-policy.js';
 
 /** 4 MiB: the largest manifest most registries accept, and this client's default cap. */

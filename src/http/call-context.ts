@@ -1,6 +1,6 @@
-import type { RegistryErrorDetails } from '../../errors/registry-error.js';
-import { RequestAbortedError } from '../../errors/request-aborted-error.js';
-import { RequestTimeoutError } from '../../errors/request-timeout-error.js';
+import type { RegistryErrorDetails } from '../errors/registry-error.js';
+import { RequestAbortedError } from '../errors/request-aborted-error.js';
+import { RequestTimeoutError } from '../errors/request-timeout-error.js';
 
 const DEADLINE = Symbol('deadline');
 
