@@ -13,6 +13,8 @@ export interface Counted {
   methods: string[];
   /** Registry requests that were retries (attempt > 1). */
   retries: number;
+  /** The same, by method. */
+  retriedMethods: Record<string, number>;
 }
 
 /** Counts what a client sends (pass `onRequest` to it). */
@@ -21,20 +23,23 @@ export function counter(): {
   onRequest: (e: RequestEvent) => void;
   reset(): void;
 } {
-  const counts: Counted = { registry: 0, token: 0, methods: [], retries: 0 };
+  const counts: Counted = { registry: 0, token: 0, methods: [], retries: 0, retriedMethods: {} };
   return {
     counts,
     onRequest: (e) => {
       counts[e.kind] += 1;
       if (e.kind !== 'registry') return;
       counts.methods.push(e.method);
-      if (e.attempt > 1) counts.retries += 1;
+      if (e.attempt === 1) return;
+      counts.retries += 1;
+      counts.retriedMethods[e.method] = (counts.retriedMethods[e.method] ?? 0) + 1;
     },
     reset() {
       counts.registry = 0;
       counts.token = 0;
       counts.methods = [];
       counts.retries = 0;
+      counts.retriedMethods = {};
     },
   };
 }

@@ -11,6 +11,14 @@ const ORDER: VariantKey[] = ['seed', 'protocol', 'soleWriter', 'unchanged'];
 const sequencesOf = (v: VariantResult): [string, number][] =>
   Object.entries(v.sequences).sort((a, b) => b[1] - a[1]);
 
+/** The most frequent sequences, the rest added up in one row. */
+function shown(seqs: [string, number][], most = 6): [string, number][] {
+  if (seqs.length <= most + 1) return seqs;
+  const rest = seqs.slice(most);
+  const n = rest.reduce((a, [, k]) => a + k, 0);
+  return [...seqs.slice(0, most), [`(${rest.length} other sequences)`, n]];
+}
+
 /** The most frequent sequence, with its share when others were seen too. */
 function commonSequence(v: VariantResult): string {
   const all = sequencesOf(v);
@@ -122,7 +130,7 @@ export function latencySection(run: LatencyRun, n: number, withTargets: boolean)
       '',
       table(
         ['Sequence', 'Merges', 'Share'],
-        seqs.map(([seq, k]) => [seq, String(k), `${((k / total) * 100).toFixed(0)}%`]),
+        shown(seqs).map(([seq, k]) => [seq, String(k), `${((k / total) * 100).toFixed(0)}%`]),
       ),
     );
   }
@@ -145,7 +153,7 @@ export function latencySection(run: LatencyRun, n: number, withTargets: boolean)
       '',
       'Targets (median ÷ baseline median):',
       '',
-      `- ${judge('protocol', TARGETS.protocol, 'pushing merge, cross-process protocol on, uncontended')} The settle window it waited: median ${ms(median(run.variants.protocol.settleMs))} ms.`,
+      `- ${judge('protocol', TARGETS.protocol, 'pushing merge, cross-process protocol on, uncontended')} It sent ${(protocol.sent / protocol.samples.length).toFixed(2)} requests per merge where its described path sends 4 (see the sequences above). The settle window it waited: median ${ms(median(protocol.settleMs))} ms.`,
       `- ${judge('soleWriter', TARGETS.soleWriter, '`soleWriter: true`')}`,
       `- ${judge('unchanged', TARGETS.unchanged, 'unchanged merge (no PUT)')}`,
     );

@@ -24,6 +24,13 @@ const HEADER = [
   'Machine CPU busy',
 ];
 
+/** `0`, or `25 (25 HEAD)`. */
+function retried(byMethod: Record<string, number>): string {
+  const all = Object.entries(byMethod).sort((a, b) => b[1] - a[1]);
+  const total = all.reduce((a, [, n]) => a + n, 0);
+  return total === 0 ? '0' : `${total} (${all.map(([m, n]) => `${n} ${m}`).join(', ')})`;
+}
+
 function row(r: Setting, seedPerS: number): string[] {
   const per = (v: number) => known(v / r.jobs);
   return [
@@ -37,7 +44,7 @@ function row(r: Setting, seedPerS: number): string[] {
     r.atProxy === undefined ? '' : (r.atProxy / r.jobs).toFixed(2),
     known(median(r.settleMs)),
     r.who === 'library' ? String(r.reattempts) : '',
-    r.who === 'library' ? String(r.retries) : '',
+    r.who === 'library' ? retried(r.retries) : '',
     per(r.cpu.self),
     per(r.cpu.registry),
     per(r.cpu.proxy),
@@ -96,7 +103,7 @@ export function remoteThroughputSection(
     '',
     `## ${n}. ${JOBS} distinct tags at ${run.endpoint.label}: \`mergeMany\` at concurrency ${concurrency} vs the baseline, sequential`,
     '',
-    `The library merges one source into ${lib.jobs / 2} distinct destination tags with one \`mergeMany\` call (one shared client, default protocol), twice; the seed baseline merges into ${seed.jobs / 2} other tags one after another, twice. Legs run in the order ${order(run)} (the plan, then reversed); each leg merges a source list of its own, so every merge pushes bytes the registry has never stored. Every destination tag holds distinct bytes (distribution 2.8.2's filesystem driver answers \`500 invalid checksum digest format\` to reads racing with concurrent PUTs of the *same* bytes to other tags). CPU columns: this process, the registry and the proxy (user + system) per merge, and the whole machine's busy share during the legs.`,
+    `The library merges one source into ${lib.jobs / 2} distinct destination tags with one \`mergeMany\` call (one shared client, default protocol), twice; the seed baseline merges into ${seed.jobs / 2} other tags one after another, twice. Legs run in the order ${order(run)} (the plan, then reversed); each leg merges a source list of its own, so every merge pushes bytes the registry has never stored. Every destination tag holds distinct bytes (distribution 2.8.2's filesystem driver answers \`500 invalid checksum digest format\` to reads racing with concurrent PUTs of the *same* bytes to other tags). CPU columns: this process, the registry and the proxy (user + system) per merge, and the whole machine's busy share during the legs. "Retried requests" are requests the library's client sent again (after a back-off), by method.`,
     '',
     table(
       HEADER,

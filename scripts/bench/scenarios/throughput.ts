@@ -24,8 +24,8 @@ export interface Leg {
   requests: number;
   /** Requests the proxy forwarded during the leg (remote only). */
   atProxy: number | undefined;
-  /** Requests the library retried (attempt > 1). */
-  retries: number;
+  /** Requests the library retried (attempt > 1), by method. */
+  retries: Record<string, number>;
   /** Merges that needed more than one read-merge-write round. */
   reattempts: number;
   /** `verification.settleMs` of every library merge. */
@@ -129,7 +129,7 @@ export async function measureThroughput(
       jobs: legTags.length,
       requests: who === 'library' ? count.counts.registry : SEED_REQUESTS.length * legTags.length,
       atProxy,
-      retries: count.counts.retries,
+      retries: { ...count.counts.retriedMethods },
       reattempts,
       settleMs,
       cpu: { self: cpu.self, registry: cpu.other, proxy: proxyCpu, machineBusy: cpu.machineBusy },
@@ -139,6 +139,12 @@ export async function measureThroughput(
   client.close();
   return { endpoint: ep, legs };
 }
+
+const addUp = (counts: readonly Record<string, number>[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const c of counts) for (const [k, n] of Object.entries(c)) out[k] = (out[k] ?? 0) + n;
+  return out;
+};
 
 /** Both legs of one setting, added up. */
 export interface Setting extends Omit<Leg, 'cpu'> {
@@ -162,7 +168,7 @@ export function settingOf(run: ThroughputRun, who: Who, concurrency: number): Se
     jobs,
     requests: sum((l) => l.requests),
     atProxy: proxied ? sum((l) => l.atProxy ?? 0) : undefined,
-    retries: sum((l) => l.retries),
+    retries: addUp(legs.map((l) => l.retries)),
     reattempts: sum((l) => l.reattempts),
     settleMs: legs.flatMap((l) => l.settleMs),
     cpu: {
