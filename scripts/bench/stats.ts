@@ -49,3 +49,13 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 export const met = (ok: boolean): string => (ok ? '**met**' : '**NOT met**');
+
+/** Median of a sample (NaN when empty). */
+export const median = (samples: readonly number[]): number => summarize(samples).median;
+
+/** A figure, or '' when it is not known (NaN). */
+export const known = (v: number, fmt: (v: number) => string = ms): string =>
+  Number.isFinite(v) ? fmt(v) : '';
+
+/** A ratio with three decimals, for judging a target (0.354× is not ≤ 0.35×). */
+export const ratio3 = (v: number): string => `${v.toFixed(3)}×`;

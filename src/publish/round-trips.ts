@@ -13,10 +13,19 @@ export class RoundTrips {
   readonly #key: string;
   #min: number;
 
+  /**
+   * Whether an earlier merge in this process measured this registry: a process's first round
+   * trips (a cold start) overstate the network, so its first push reads the tag again just
+   * before its PUT, warm.
+   */
+  readonly trusted: boolean;
+
   /** For the registry of `image`. */
   constructor(image: string) {
     this.#key = registryOf(image);
-    this.#min = fastest.get(this.#key) ?? Number.POSITIVE_INFINITY;
+    const known = fastest.get(this.#key);
+    this.trusted = known !== undefined;
+    this.#min = known ?? Number.POSITIVE_INFINITY;
   }
 
   /** Records a request that took `ms`, `blockedMs` of which the event loop was blocked. */

@@ -41,12 +41,12 @@ export function settleAfterPut(
 
 /** When a push looks again at the tag, derived from the round trip and the settle setting. */
 export interface WatchTiming {
-  /** A read sent longer ago than this (ms) is checked again before the PUT. */
-  freshForMs: number;
   /**
-   * The PUT's answer is due this long (ms) after the read it is based on was sent; a PUT still
-   * unanswered then is watched: the tag is polled until the answer comes.
+   * A read sent longer ago than this (ms) is checked again before the PUT: a round trip and
+   * its slack.
    */
+  freshForMs: number;
+  /** A PUT still unanswered this long (ms) after it was sent is watched: the tag is polled. */
   answerDueMs: number;
   /** The interval between polls of a watched PUT, in ms. */
   pollEveryMs: number;
@@ -54,20 +54,18 @@ export interface WatchTiming {
 
 /**
  * The protocol's checks, spaced so that no stretch between the read a push is based on and
- * the landing of its PUT goes unobserved for longer than a peer at the same distance would
- * cover with its settle window: a read is fresh for a round trip and half a settle window;
- * the PUT's answer is due one more round trip later; a late PUT is polled every half window.
+ * the landing of its PUT goes unobserved for much longer than a peer at the same distance
+ * covers with its settle window. The slack over a round trip is half a settle window plus a
+ * quarter of the round trip (round trips vary by that much). A late PUT is polled every half
+ * window.
  *
  * @example
  * ```ts
- * watchTiming(20, 'auto'); // { freshForMs: 25, answerDueMs: 45, pollEveryMs: 5 }
+ * watchTiming(20, 'auto'); // { freshForMs: 30, answerDueMs: 30, pollEveryMs: 5 }
  * ```
  */
 export function watchTiming(rttMs: number, setting: SettleTime): WatchTiming {
   const half = settleAfterPut(rttMs, setting) / 2;
-  return {
-    freshForMs: rttMs + half,
-    answerDueMs: 2 * rttMs + half,
-    pollEveryMs: Math.max(1, half),
-  };
+  const due = rttMs + half + rttMs / 4;
+  return { freshForMs: due, answerDueMs: due, pollEveryMs: Math.max(1, half) };
 }

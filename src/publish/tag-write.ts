@@ -86,9 +86,9 @@ export type TagPushOutcome =
  * 2. the PUT carries `If-Match: "<base digest>"` (`If-None-Match: *` for a new tag) and is
  *    never retried by the client; a 412 is `moved`; a failed PUT is `moved` unless the tag
  *    now resolves to our digest (it landed);
- * 3. while the PUT's answer is late (two round trips and half a settle window after the read
- *    was sent), the tag is polled: any other state seen then may be one our PUT overwrote
- *    (`foreign`);
+ * 3. while the PUT's answer is late (a round trip and its slack after it was sent), the tag
+ *    is polled until the settle window ends: any other state seen then may be one our PUT
+ *    overwrote (`foreign`);
  * 4. after the PUT, it waits the settle window, so that a writer who read the tag before our
  *    PUT landed has had time to land its own PUT before the caller verifies.
  *
@@ -98,11 +98,12 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
   const { client, image, signal } = push;
   const { rtt } = push;
   let base = push.base;
-  // A read is old when it was sent more than a round trip and half a settle window ago (a
-  // children copy, a slow merge, an answer slow to arrive): it is checked again. A registry
-  // that answers slowly every time gets a few checks; the watch below covers the rest.
+  // A read is old when it was sent longer than a round trip and its slack ago (a children
+  // copy, a slow merge, an answer slow to arrive): it is checked again. So is every read of a
+  // process's first push: its round trips, cold, overstate the network.
   for (let check = 0; !push.soleWriter && check < MAX_FRESHNESS_CHECKS; check++) {
-    if (performance.now() - base.sentAt <= watchTiming(rtt.ms, push.settle).freshForMs) break;
+    const old = performance.now() - base.sentAt > watchTiming(rtt.ms, push.settle).freshForMs;
+    if (!old && (rtt.trusted || check > 0)) break;
     push.lag?.takeMaxMs();
     const now = await observeTag(client, image, signal);
     rtt.record(now.receivedAt - now.sentAt, push.lag?.takeMaxMs());
@@ -124,24 +125,29 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
     () => (answered = true),
     () => (answered = true),
   );
+  // Polls stop when the settle window ends: a poll never makes the push wait longer.
+  const polling = new AbortController();
+  const pollSignal = signal ? AbortSignal.any([signal, polling.signal]) : polling.signal;
   const watcher = push.soleWriter
     ? Promise.resolve()
     : (async () => {
-        const due = base.sentAt + timing.answerDueMs - performance.now();
-        await sleep(due, { signal, until: put }).catch(() => undefined);
-        while (!answered && !signal?.aborted) {
-          const seen = await observeTag(client, image, signal).catch(() => undefined);
+        await sleep(timing.answerDueMs, { signal: pollSignal, until: put }).catch(() => undefined);
+        while (!answered && !pollSignal.aborted) {
+          const seen = await observeTag(client, image, pollSignal).catch(() => undefined);
           polls += 1;
           if (seen?.digest !== undefined && seen.digest !== base.digest) {
             if (seen.digest !== push.digest) foreign.add(seen.digest);
           }
-          await sleep(timing.pollEveryMs, { signal, until: put }).catch(() => undefined);
+          await sleep(timing.pollEveryMs, { signal: pollSignal, until: put }).catch(
+            () => undefined,
+          );
         }
       })();
   let returned: string;
   try {
     returned = await put;
   } catch (error) {
+    polling.abort();
     await watcher;
     if (isPreconditionFailedError(error)) return { kind: 'moved', reason: 'precondition' };
     if (!isRetryableWriteFailure(error)) throw error;
@@ -152,6 +158,7 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
   const putMs = performance.now() - sentAt;
   const blockedMs = push.lag?.takeMaxMs() ?? 0;
   if (typeof returned === 'string' && returned !== '' && returned !== push.digest) {
+    polling.abort();
     await watcher;
     throw await storedUnderOtherDigest(push, returned);
   }
@@ -159,13 +166,17 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
     return { kind: 'pushed', putMs, blockedMs, settleMs: 0, foreign: [], polls: 0 };
   }
   const settleMs = settleAfterPut(putMs, push.settle, rtt.ms, blockedMs);
-  await sleep(settleMs, { signal });
+  try {
+    await sleep(settleMs, { signal });
+  } finally {
+    polling.abort();
+  }
   await watcher;
   return { kind: 'pushed', putMs, blockedMs, settleMs, foreign: [...foreign], polls };
 }
 
 /** Reads of the tag just before a PUT, at most, while each comes back too late to count. */
-const MAX_FRESHNESS_CHECKS = 4;
+const MAX_FRESHNESS_CHECKS = 2;
 
 /**
  * A failure after which the PUT may or may not have landed, worth reading the tag again: a

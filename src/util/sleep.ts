@@ -8,7 +8,10 @@ export function sleep(
   ms: number,
   options: { signal?: AbortSignal | undefined; until?: Promise<unknown> } = {},
 ): Promise<void> {
-  const { signal, until } = options;
+  const { until } = options;
+  // A signal shared by many callers (a mergeMany batch) gets no listener of ours: we listen on
+  // a signal that follows it.
+  const signal = options.signal ? AbortSignal.any([options.signal]) : undefined;
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
       reject(new RequestAbortedError('The merge was aborted'));

@@ -73,6 +73,12 @@ function setup(src: ManifestList, dest?: ManifestList, options = {}) {
   return registry;
 }
 
+/** One merge into another tag of the same registry, so this process has measured it. */
+async function warmUp(registry: InMemoryRegistryClient): Promise<void> {
+  registry.setManifest(`${DEST}-warm`, list([image('s390x')]));
+  await merger(registry, { destImage: `${DEST}-warm`, soleWriter: true }).mergeManifestLists();
+}
+
 function merger(client: RegistryClient, extra: Partial<ManifestListMergerOptions> = {}) {
   return new ManifestListMerger({
     srcImage: SRC,
@@ -88,6 +94,7 @@ describe('an uncontended push', () => {
   it('reads both sides, PUTs once with If-Match, then reads the tag back once', async () => {
     const registry = setup(list([image('amd64')]), list([image('s390x')]));
     const before = registry.resolveTag(DEST);
+    await warmUp(registry);
     registry.calls.length = 0;
     // A settle window long enough that the read is still fresh at the PUT on a busy machine.
     const result = await merger(registry, { settleTime: 200 }).mergeManifestLists();
@@ -112,6 +119,20 @@ describe('an uncontended push', () => {
     await merger(registry).mergeSelectedArchitectures(['amd64'], { push: true });
     expect(registry.calls.find((c) => c.method === 'put')?.precondition).toBe('*');
     expect(archs(await tag(registry))).toEqual(['amd64']);
+  });
+
+  it('a process’s first push reads the tag again just before its PUT (cold round trips)', async () => {
+    // A registry no earlier test of this process has talked to.
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest('cold.test/acme/app:build', list([image('amd64')]));
+    registry.setManifest('cold.test/acme/app:1.0', list([image('s390x')]));
+    const cold = merger(registry, {
+      srcImage: 'cold.test/acme/app:build',
+      destImage: 'cold.test/acme/app:1.0',
+      settleTime: 200,
+    });
+    await cold.mergeManifestLists();
+    expect(registry.calls.map((c) => c.method)).toEqual(['get', 'get', 'head', 'put', 'get']);
   });
 
   it('with soleWriter: only GET, GET, PUT, and no verification', async () => {

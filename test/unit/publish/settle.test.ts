@@ -20,7 +20,7 @@ describe('settleAfterPut', () => {
 
 describe('watchTiming', () => {
   it('spaces the checks by half the settle window a peer at the same distance uses', () => {
-    expect(watchTiming(20, 'auto')).toEqual({ freshForMs: 25, answerDueMs: 45, pollEveryMs: 5 });
+    expect(watchTiming(20, 'auto')).toEqual({ freshForMs: 30, answerDueMs: 30, pollEveryMs: 5 });
     expect(watchTiming(0, 100)).toEqual({ freshForMs: 50, answerDueMs: 50, pollEveryMs: 50 });
   });
 });
