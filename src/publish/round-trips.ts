@@ -1,17 +1,26 @@
 import { registryOf } from '../manifest/reference.js';
 
-/** The shortest round trip this process has seen to each registry, in ms. */
-const fastest = new Map<string, number>();
+interface Estimate {
+  /** The shortest round trip seen, ms. */
+  min: number;
+  /** The smoothed round trip (RFC 6298's SRTT), ms. */
+  smoothed: number;
+  /** Its mean deviation (RFC 6298's RTTVAR), ms. */
+  deviation: number;
+}
+
+/** What this process has measured of each registry. */
+const known = new Map<string, Estimate>();
 
 /**
- * The shortest round trip to one registry: what the network takes, as far as this process can
- * tell. A cold process is slow to handle its first answers, so its first round trips overstate
- * the network; the estimate only ever drops, and starts from what earlier merges in this
- * process saw. Time the event loop was blocked during a request is taken off it.
+ * Round trips to one registry, as far as this process can tell what the network takes: the
+ * shortest, and a smoothed round trip with its deviation (as TCP estimates them, RFC 6298).
+ * Time the event loop was blocked during a request is taken off it, and the estimates carry
+ * over to later merges in this process.
  */
 export class RoundTrips {
   readonly #key: string;
-  #min: number;
+  #estimate: Estimate | undefined;
 
   /**
    * Whether an earlier merge in this process measured this registry: a process's first round
@@ -23,21 +32,40 @@ export class RoundTrips {
   /** For the registry of `image`. */
   constructor(image: string) {
     this.#key = registryOf(image);
-    const known = fastest.get(this.#key);
-    this.trusted = known !== undefined;
-    this.#min = known ?? Number.POSITIVE_INFINITY;
+    const earlier = known.get(this.#key);
+    this.trusted = earlier !== undefined;
+    this.#estimate = earlier ? { ...earlier } : undefined;
   }
 
   /** Records a request that took `ms`, `blockedMs` of which the event loop was blocked. */
   record(ms: number, blockedMs = 0): void {
-    const network = Math.max(0, ms - blockedMs);
-    if (network >= this.#min) return;
-    this.#min = network;
-    fastest.set(this.#key, Math.min(network, fastest.get(this.#key) ?? network));
+    const sample = Math.max(0, ms - blockedMs);
+    const e = this.#estimate;
+    this.#estimate = e
+      ? {
+          min: Math.min(e.min, sample),
+          deviation: 0.75 * e.deviation + 0.25 * Math.abs(e.smoothed - sample),
+          smoothed: 0.875 * e.smoothed + 0.125 * sample,
+        }
+      : { min: sample, smoothed: sample, deviation: sample / 2 };
+    known.set(this.#key, this.#estimate);
   }
 
   /** The shortest round trip seen, in ms (0 before any). */
   get ms(): number {
-    return Number.isFinite(this.#min) ? this.#min : 0;
+    return this.#estimate?.min ?? 0;
+  }
+
+  /**
+   * How long a round trip may take before it counts as late. In a process that has measured
+   * this registry before: the smoothed round trip and four deviations (TCP's retransmission
+   * timeout), so that ordinary jitter is not taken for a late answer. In a cold process, whose
+   * round trips are inflated by its own start: the shortest one seen, strictly. In ms (0
+   * before any).
+   */
+  get allowanceMs(): number {
+    const e = this.#estimate;
+    if (!e) return 0;
+    return this.trusted ? e.smoothed + 4 * e.deviation : e.min;
   }
 }

@@ -41,10 +41,7 @@ export function settleAfterPut(
 
 /** When a push looks again at the tag, derived from the round trip and the settle setting. */
 export interface WatchTiming {
-  /**
-   * A read sent longer ago than this (ms) is checked again before the PUT: a round trip and
-   * its slack.
-   */
+  /** A read sent longer ago than this (ms) is checked again before the PUT. */
   freshForMs: number;
   /** A PUT still unanswered this long (ms) after it was sent is watched: the tag is polled. */
   answerDueMs: number;
@@ -55,17 +52,17 @@ export interface WatchTiming {
 /**
  * The protocol's checks, spaced so that no stretch between the read a push is based on and
  * the landing of its PUT goes unobserved for much longer than a peer at the same distance
- * covers with its settle window. The slack over a round trip is half a settle window plus a
- * quarter of the round trip (round trips vary by that much). A late PUT is polled every half
- * window.
+ * covers with its settle window: a read is fresh, and a PUT's answer on time, within a round
+ * trip's allowance (`allowanceMs`: the smoothed round trip and four deviations) and half a
+ * settle window. A late PUT is polled every half window.
  *
  * @example
  * ```ts
- * watchTiming(20, 'auto'); // { freshForMs: 30, answerDueMs: 30, pollEveryMs: 5 }
+ * watchTiming(20, 'auto', 24); // { freshForMs: 29, answerDueMs: 29, pollEveryMs: 5 }
  * ```
  */
-export function watchTiming(rttMs: number, setting: SettleTime): WatchTiming {
+export function watchTiming(rttMs: number, setting: SettleTime, allowanceMs = rttMs): WatchTiming {
   const half = settleAfterPut(rttMs, setting) / 2;
-  const due = rttMs + half + rttMs / 4;
+  const due = Math.max(rttMs, allowanceMs) + half;
   return { freshForMs: due, answerDueMs: due, pollEveryMs: Math.max(1, half) };
 }

@@ -86,7 +86,7 @@ export type TagPushOutcome =
  * 2. the PUT carries `If-Match: "<base digest>"` (`If-None-Match: *` for a new tag) and is
  *    never retried by the client; a 412 is `moved`; a failed PUT is `moved` unless the tag
  *    now resolves to our digest (it landed);
- * 3. while the PUT's answer is late (a round trip and its slack after it was sent), the tag
+ * 3. while the PUT's answer is late (a round trip's allowance after it was sent), the tag
  *    is polled until the settle window ends: any other state seen then may be one our PUT
  *    overwrote (`foreign`);
  * 4. after the PUT, it waits the settle window, so that a writer who read the tag before our
@@ -98,11 +98,14 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
   const { client, image, signal } = push;
   const { rtt } = push;
   let base = push.base;
-  // A read is old when it was sent longer than a round trip and its slack ago (a children
-  // copy, a slow merge, an answer slow to arrive): it is checked again. So is every read of a
+  // A read is old when it was sent longer than a round trip's allowance and half a settle
+  // window ago (a children copy, a slow merge, an answer slow to arrive): it is checked again. So is every read of a
   // process's first push: its round trips, cold, overstate the network.
-  for (let check = 0; !push.soleWriter && check < MAX_FRESHNESS_CHECKS; check++) {
-    const old = performance.now() - base.sentAt > watchTiming(rtt.ms, push.settle).freshForMs;
+  const checks = rtt.trusted ? MAX_FRESHNESS_CHECKS : MAX_COLD_FRESHNESS_CHECKS;
+  for (let check = 0; !push.soleWriter && check < checks; check++) {
+    const old =
+      performance.now() - base.sentAt >
+      watchTiming(rtt.ms, push.settle, rtt.allowanceMs).freshForMs;
     if (!old && (rtt.trusted || check > 0)) break;
     push.lag?.takeMaxMs();
     const now = await observeTag(client, image, signal);
@@ -110,7 +113,7 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
     if (now.digest !== base.digest) return { kind: 'moved', reason: 'changed' };
     base = now;
   }
-  const timing = watchTiming(rtt.ms, push.settle);
+  const timing = watchTiming(rtt.ms, push.settle, rtt.allowanceMs);
   const options: PutManifestOptions = {
     signal,
     ...(base.digest === undefined ? { ifNoneMatch: '*' } : { ifMatch: base.digest }),
@@ -177,6 +180,8 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
 
 /** Reads of the tag just before a PUT, at most, while each comes back too late to count. */
 const MAX_FRESHNESS_CHECKS = 2;
+/** The same in a cold process, whose answers are slow to be handled while it warms up. */
+const MAX_COLD_FRESHNESS_CHECKS = 4;
 
 /**
  * A failure after which the PUT may or may not have landed, worth reading the tag again: a
