@@ -2,10 +2,12 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCredentialChain } from '../../src/http/auth/credentials/credential-chain.js';
+import {
+  createCredentialChain,
+  credentialsFromDockerConfig,
+} from '../../src/http/auth/credentials/credential-chain.js';
 import { runCredentialHelper } from '../../src/http/auth/credentials/credential-helper.js';
 import {
-  credentialsFromDockerConfig,
   DOCKER_HUB_CONFIG_KEY,
   defaultDockerConfigPath,
   dockerConfigKey,
