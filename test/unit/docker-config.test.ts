@@ -96,6 +96,17 @@ describe('credentialsFromDockerConfig', () => {
     });
   });
 
+  it('a credHelpers entry speaks for its host alone: a helper with nothing means anonymous', async () => {
+    const config = {
+      credHelpers: { 'unknown.example.com': 'test' },
+      credsStore: 'missing-helper', // would fail if it were asked
+      auths: { 'unknown.example.com': { auth: b64('auths:user') } },
+    };
+    expect(await credentialsFromDockerConfig(config, 'unknown.example.com', { env })).toBe(
+      undefined,
+    );
+  });
+
   it('uses credsStore, then falls back to auths when the store has nothing', async () => {
     const config = { credsStore: 'test', auths: { 'other.example.com': { auth: b64('u:p') } } };
     expect(await credentialsFromDockerConfig(config, 'token.example.com', { env })).toEqual({
