@@ -87,7 +87,7 @@ export class Blobs {
         const checked = digestCheck(digest, url, (error) => this.session.scrubError(error));
         // No listener yet is no crash: the error stays on the stream (`errored`) for its reader.
         checked.on('error', () => {});
-        pipeline(source, checked, () => {});
+        pipeline(source, checked, () => {}); // a failure destroys `checked` with it
         const length = Number(response.headers['content-length']);
         return { size: Number.isFinite(length) ? length : -1, stream: checked };
       },
