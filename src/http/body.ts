@@ -1,5 +1,12 @@
 import { finished, Readable, Transform } from 'node:stream';
 
+/**
+ * Bodies of non-2xx answers (a registry's `{"errors":[…]}`) are read up to 64 KiB, then the
+ * connection is dropped: enough for the status, the codes and the first messages, whatever
+ * a hostile or broken server sends.
+ */
+export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
 /** Why reading or sending a body failed: no bytes for the idle timeout, too many bytes, or the connection. */
 export type BodyFailureKind = 'idle' | 'overflow' | 'network';
 
@@ -72,6 +79,26 @@ export function readBody(
     });
     idle.arm();
   });
+}
+
+/**
+ * An error body (`data`, a stream or bytes) read up to {@link MAX_ERROR_BODY_BYTES} under the
+ * idle timeout; a broken one counts as empty.
+ */
+export function readErrorBody(data: unknown, idleMs: number): Promise<Buffer> {
+  if (!(data instanceof Readable)) return Promise.resolve(toBuffer(data));
+  return readBody(data, { limit: MAX_ERROR_BODY_BYTES, truncate: true, idleMs }).catch(() =>
+    Buffer.alloc(0),
+  );
+}
+
+/** Whatever axios handed back as a body (nothing, bytes, a string), as a `Buffer`. */
+export function toBuffer(data: unknown): Buffer {
+  if (data === undefined || data === null) return Buffer.alloc(0);
+  if (Buffer.isBuffer(data)) return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.from(String(data), 'utf8');
 }
 
 /**

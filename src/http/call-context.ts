@@ -1,6 +1,7 @@
 import type { RegistryErrorDetails } from '../errors/registry-error.js';
 import { RequestAbortedError } from '../errors/request-aborted-error.js';
 import { RequestTimeoutError } from '../errors/request-timeout-error.js';
+import { linkSignals } from '../util/signals.js';
 
 const DEADLINE = Symbol('deadline');
 
@@ -24,11 +25,7 @@ export class CallContext {
     userSignal: AbortSignal | undefined,
     private readonly deadlineMs: number | undefined,
   ) {
-    // AbortSignal.any links without adding an 'abort' listener to the caller's signal, so
-    // many concurrent calls sharing one signal raise no MaxListenersExceededWarning.
-    this.signal = userSignal
-      ? AbortSignal.any([userSignal, this.controller.signal])
-      : this.controller.signal;
+    this.signal = linkSignals(userSignal, this.controller.signal);
     if (deadlineMs !== undefined && deadlineMs > 0 && Number.isFinite(deadlineMs)) {
       // Unref'd: a blob stream its reader abandoned must not keep the process alive until the
       // deadline (requests in flight keep it alive on their own).

@@ -1,8 +1,9 @@
+import type { Logger } from '../logger.js';
+import { MAX_TIMER_MS, numberOption } from '../util/options.js';
 import type { DockerConfigFile } from './auth/credentials/docker-config.js';
 import type { CredentialProvider } from './auth/credentials/types.js';
-import type { RegistryLogger } from './logger.js';
 import type { RequestEvent } from './request-event.js';
-import type { RetryPolicy } from './retry/retry-policy.js';
+import { type RetryPolicy, resolveRetryPolicy } from './retry/retry-policy.js';
 
 /** 4 MiB: the largest manifest most registries accept, and this client's default cap. */
 export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -113,7 +114,7 @@ export interface HttpRegistryClientOptions {
    * Where to log (console- or pino-shaped; every method optional). Lines never hold secrets.
    * @default undefined (silent)
    */
-  logger?: RegistryLogger | undefined;
+  logger?: Logger | undefined;
   /**
    * Called for every HTTP request sent (retries, redirects and token requests included) with
    * `{ method, url, kind: 'registry' | 'token', attempt }`. The URL has no credentials.
@@ -142,4 +143,45 @@ export interface HttpRegistryClientOptions {
    * @default process.env
    */
   env?: NodeJS.ProcessEnv | undefined;
+}
+
+/** The options of one client, checked once, with every default filled in. */
+export interface ResolvedOptions
+  extends Omit<HttpRegistryClientOptions, 'timeout' | 'deadline' | 'retry' | 'insecure'> {
+  timeoutMs: number;
+  /** `undefined`: no deadline. */
+  deadlineMs: number | undefined;
+  maxManifestBytes: number;
+  retry: Required<RetryPolicy>;
+  userAgent: string;
+  /** Lower-cased. */
+  insecure: ReadonlySet<string>;
+}
+
+/**
+ * Checks and completes a client's options, once, at construction.
+ *
+ * @throws {InvalidOptionError} for a numeric option that is not a finite number in its range.
+ */
+export function resolveOptions(options: HttpRegistryClientOptions): ResolvedOptions {
+  const timer = { min: 1, max: MAX_TIMER_MS };
+  const timeoutMs = numberOption('timeout', options.timeout, DEFAULT_TIMEOUT_MS, timer);
+  const deadline = numberOption('deadline', options.deadline, DEFAULT_DEADLINE_MS, {
+    ...timer,
+    also: [0, Number.POSITIVE_INFINITY],
+  });
+  return {
+    ...options,
+    timeoutMs,
+    deadlineMs: deadline === 0 || deadline === Number.POSITIVE_INFINITY ? undefined : deadline,
+    maxManifestBytes: numberOption(
+      'maxManifestBytes',
+      options.maxManifestBytes,
+      DEFAULT_MAX_MANIFEST_BYTES,
+      { min: 1, max: MAX_MANIFEST_BYTES_LIMIT, integer: true },
+    ),
+    retry: resolveRetryPolicy(options.retry ?? {}),
+    userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    insecure: new Set((options.insecure ?? []).map((host) => host.toLowerCase())),
+  };
 }

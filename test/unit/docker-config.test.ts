@@ -2,10 +2,12 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCredentialChain } from '../../src/http/auth/credentials/credential-chain.js';
+import {
+  createCredentialChain,
+  credentialsFromDockerConfig,
+} from '../../src/http/auth/credentials/credential-chain.js';
 import { runCredentialHelper } from '../../src/http/auth/credentials/credential-helper.js';
 import {
-  credentialsFromDockerConfig,
   DOCKER_HUB_CONFIG_KEY,
   defaultDockerConfigPath,
   dockerConfigKey,
@@ -92,6 +94,17 @@ describe('credentialsFromDockerConfig', () => {
       username: 'helper-user',
       password: 'helper:secret',
     });
+  });
+
+  it('a credHelpers entry speaks for its host alone: a helper with nothing means anonymous', async () => {
+    const config = {
+      credHelpers: { 'unknown.example.com': 'test' },
+      credsStore: 'missing-helper', // would fail if it were asked
+      auths: { 'unknown.example.com': { auth: b64('auths:user') } },
+    };
+    expect(await credentialsFromDockerConfig(config, 'unknown.example.com', { env })).toBe(
+      undefined,
+    );
   });
 
   it('uses credsStore, then falls back to auths when the store has nothing', async () => {

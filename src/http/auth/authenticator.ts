@@ -2,9 +2,10 @@ import { AuthenticationError } from '../../errors/authentication-error.js';
 import { ManifestListMergerError } from '../../errors/base-error.js';
 import { RequestAbortedError } from '../../errors/request-aborted-error.js';
 import { RequestTimeoutError } from '../../errors/request-timeout-error.js';
+import { type Logger, log } from '../../logger.js';
 import type { CallContext } from '../call-context.js';
-import { type RegistryLogger, writeLog } from '../logger.js';
 import type { Transport } from '../transport.js';
+import { basicAuthorization } from './basic.js';
 import { type AuthChallenge, findChallenge, parseWwwAuthenticate } from './challenge.js';
 import {
   type CredentialProvider,
@@ -41,7 +42,7 @@ export interface AuthenticatorOptions {
   credentials: CredentialProvider;
   /** True when plain HTTP to `host` (`host[:port]`) is acceptable: loopback or `insecure`. */
   plainHttpAllowed: (host: string) => boolean;
-  logger?: RegistryLogger | undefined;
+  logger?: Logger | undefined;
   clientId: string;
   /** Every credential looked up and every token granted is added here, to be scrubbed from what the client reports. */
   secrets: SecretSet;
@@ -106,6 +107,7 @@ export class Authenticator {
     this.tokens.clear();
   }
 
+  /** The authorisation answering `challenge`: Basic, or a Bearer token (`fresh`: not cached). */
   private async answer(
     target: AuthTarget,
     challenge: AuthChallenge,
@@ -116,55 +118,15 @@ export class Authenticator {
     if (challenge.scheme === 'basic') {
       const credentials = await this.credentialsFor(target, ctx);
       if (!credentials || isIdentityToken(credentials)) return { ...NONE, scheme: 'basic' };
-      const basic = Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString(
-        'base64',
-      );
-      return { scheme: 'basic', header: `Basic ${basic}`, credentialed: true };
+      return { scheme: 'basic', header: basicAuthorization(credentials), credentialed: true };
     }
-    return this.bearer(target, challenge, scopes, ctx, fresh);
-  }
-
-  private async bearer(
-    target: AuthTarget,
-    challenge: AuthChallenge,
-    scopes: readonly string[],
-    ctx: CallContext,
-    fresh: boolean,
-  ): Promise<Authorization> {
-    const realmText = challenge.params['realm'];
-    let realm: URL;
-    try {
-      realm = new URL(realmText ?? '');
-    } catch {
-      throw new AuthenticationError(`The registry ${target.apiHost} named an invalid token realm`, {
-        reason: 'unsupported-challenge',
-      });
-    }
-    if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
-      throw new AuthenticationError(
-        `The registry ${target.apiHost} named a ${realm.protocol} token realm`,
-        {
-          reason: 'unsupported-challenge',
-        },
-      );
-    }
-    if (realm.username || realm.password) {
-      realm.username = '';
-      realm.password = '';
-    }
+    const realm = tokenRealm(target, challenge);
     const service = challenge.params['service'];
     const key = `${target.apiHost}|${realm.origin}${realm.pathname}|${service ?? ''}`;
     const credentials = await this.credentialsFor(target, ctx);
     const credentialed = credentials !== undefined;
     const cached = fresh ? undefined : this.tokens.get(key, scopes);
-    if (cached) {
-      return {
-        scheme: 'bearer',
-        header: `Bearer ${cached.token}`,
-        credentialed,
-        token: { key, value: cached.token },
-      };
-    }
+    if (cached) return bearer(key, cached.token, credentialed);
     if (credentials && realm.protocol === 'http:' && !this.options.plainHttpAllowed(realm.host)) {
       throw new AuthenticationError(
         `The registry ${target.apiHost} named a token realm over plain HTTP (${realm.origin}${realm.pathname}); credentials are not sent there. Mark that host insecure if you trust it.`,
@@ -173,7 +135,7 @@ export class Authenticator {
     }
     const flightKey = `${key}|${[...scopes].sort().join(' ')}|${fresh ? 'fresh' : ''}`;
     const start = (): Promise<GrantedToken> => {
-      writeLog(
+      log(
         this.options.logger,
         'debug',
         `Requesting a token from ${realm.origin}${realm.pathname} for ${scopes.join(' ')}`,
@@ -210,12 +172,7 @@ export class Authenticator {
       scopes: [...scopes],
       renewAt: tokenRenewAt(granted.issuedAt, granted.expiresIn),
     });
-    return {
-      scheme: 'bearer',
-      header: `Bearer ${granted.token}`,
-      credentialed,
-      token: { key, value: granted.token },
-    };
+    return bearer(key, granted.token, credentialed);
   }
 
   private async credentialsFor(
@@ -235,4 +192,34 @@ export class Authenticator {
       );
     }
   }
+}
+
+function bearer(key: string, token: string, credentialed: boolean): Authorization {
+  return {
+    scheme: 'bearer',
+    header: `Bearer ${token}`,
+    credentialed,
+    token: { key, value: token },
+  };
+}
+
+/** The token realm a Bearer challenge names, without user info; only http(s). */
+function tokenRealm(target: AuthTarget, challenge: AuthChallenge): URL {
+  let realm: URL;
+  try {
+    realm = new URL(challenge.params['realm'] ?? '');
+  } catch {
+    throw new AuthenticationError(`The registry ${target.apiHost} named an invalid token realm`, {
+      reason: 'unsupported-challenge',
+    });
+  }
+  if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
+    throw new AuthenticationError(
+      `The registry ${target.apiHost} named a ${realm.protocol} token realm`,
+      { reason: 'unsupported-challenge' },
+    );
+  }
+  realm.username = '';
+  realm.password = '';
+  return realm;
 }

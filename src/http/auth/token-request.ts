@@ -4,6 +4,7 @@ import { RequestAbortedError } from '../../errors/request-aborted-error.js';
 import { RequestTimeoutError } from '../../errors/request-timeout-error.js';
 import type { CallContext } from '../call-context.js';
 import type { Transport } from '../transport.js';
+import { basicAuthorization } from './basic.js';
 import { isIdentityToken, type RegistryCredentials } from './credentials/types.js';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS } from './token-cache.js';
 
@@ -67,11 +68,9 @@ export async function requestToken(
     } else {
       if (request.service) url.searchParams.set('service', request.service);
       for (const scope of request.scopes) url.searchParams.append('scope', scope);
-      const headers: Record<string, string> = {};
-      if (credentials) {
-        const basic = Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8');
-        headers['Authorization'] = `Basic ${basic.toString('base64')}`;
-      }
+      const headers: Record<string, string> = credentials
+        ? { Authorization: basicAuthorization(credentials) }
+        : {};
       response = await transport.send(
         { method, url: url.href, headers, kind: 'token', maxBytes: MAX_TOKEN_RESPONSE_BYTES },
         ctx,

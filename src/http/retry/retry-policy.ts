@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../../errors/invalid-option-error.js';
-import { MAX_TIMER_MS, numericOption } from '../numeric-option.js';
+import { MAX_TIMER_MS, numberOption } from '../../util/options.js';
 
 /** The most retries a policy may ask for. */
 const MAX_RETRIES = 100;
@@ -65,12 +65,12 @@ export function resolveRetryPolicy(policy: RetryPolicy = {}): Required<RetryPoli
     );
   }
   const delay = (name: Exclude<keyof RetryPolicy, 'retries'>): number =>
-    numericOption(policy[name], `retry.${name}`, DEFAULT_RETRY_POLICY[name], {
+    numberOption(`retry.${name}`, policy[name], DEFAULT_RETRY_POLICY[name], {
       min: 0,
       max: MAX_TIMER_MS,
     });
   return {
-    retries: numericOption(policy.retries, 'retry.retries', DEFAULT_RETRY_POLICY.retries, {
+    retries: numberOption('retry.retries', policy.retries, DEFAULT_RETRY_POLICY.retries, {
       min: 0,
       max: MAX_RETRIES,
       integer: true,

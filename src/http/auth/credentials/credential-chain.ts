@@ -1,10 +1,22 @@
+import { auths } from './auths.js';
+import { credHelpers } from './cred-helpers.js';
+import { credsStore } from './creds-store.js';
 import {
-  credentialsFromDockerConfig,
   type DockerConfigFile,
   defaultDockerConfigPath,
   readDockerConfig,
 } from './docker-config.js';
+import { explicitCredentials } from './explicit.js';
+import { providerCredentials } from './provider.js';
+import { type CredentialContext, type CredentialSource, firstCredentials } from './source.js';
 import type { CredentialProvider, RegistryCredentials } from './types.js';
+
+/** Docker's order of lookup in `config.json`: `credHelpers[host]` → `credsStore` → `auths[host]`. */
+export const DOCKER_CONFIG_SOURCES: readonly CredentialSource[] = Object.freeze([
+  credHelpers,
+  credsStore,
+  auths,
+]);
 
 /** Where {@link createCredentialChain} looks, first match wins. */
 export interface CredentialSources {
@@ -30,9 +42,10 @@ export interface CredentialSources {
 }
 
 /**
- * A credential provider that asks, in order: `username`/`password`, the `credentials`
- * provider, Docker's config (`credHelpers` → `credsStore` → `auths`). The answer per host is
- * remembered (a failed lookup is not).
+ * A credential provider that asks its sources in order: `username`/`password`, the
+ * `credentials` provider, then Docker's config ({@link DOCKER_CONFIG_SOURCES}). Nothing is
+ * read before the first lookup; the config file is read once, when a Docker source first
+ * needs it. The answer per host is remembered (a failed lookup is not).
  *
  * @example
  * ```ts
@@ -40,45 +53,76 @@ export interface CredentialSources {
  * await lookup('quay.io');
  * ```
  */
-export function createCredentialChain(sources: CredentialSources): CredentialProvider {
+export function createCredentialChain(options: CredentialSources): CredentialProvider {
+  const sources: CredentialSource[] = [explicitCredentials(options.username, options.password)];
+  if (options.credentials) sources.push(providerCredentials(options.credentials));
+  if (options.dockerConfig) sources.push(...DOCKER_CONFIG_SOURCES);
+  let config: Promise<DockerConfigFile> | undefined;
+  const context: CredentialContext = {
+    dockerConfig: () => {
+      const source = options.dockerConfig;
+      if (typeof source === 'object') return Promise.resolve(source);
+      config ??= readDockerConfig(
+        typeof source === 'string' ? source : defaultDockerConfigPath(options.env ?? process.env),
+        { maxBytes: options.maxDockerConfigBytes },
+      );
+      return config;
+    },
+    helper: {
+      env: options.env,
+      timeoutMs: options.helperTimeoutMs,
+      maxOutputBytes: options.helperMaxOutputBytes,
+    },
+  };
   const memo = new Map<string, Promise<RegistryCredentials | undefined>>();
-  let configPromise: Promise<DockerConfigFile> | undefined;
-  const loadConfig = (): Promise<DockerConfigFile> => {
-    const source = sources.dockerConfig;
-    if (typeof source === 'object') return Promise.resolve(source);
-    configPromise ??= readDockerConfig(
-      typeof source === 'string' ? source : defaultDockerConfigPath(sources.env ?? process.env),
-      { maxBytes: sources.maxDockerConfigBytes },
-    );
-    return configPromise;
-  };
-
-  const resolve = async (host: string): Promise<RegistryCredentials | undefined> => {
-    if (sources.username !== undefined && sources.password !== undefined) {
-      return { username: sources.username, password: sources.password };
-    }
-    if (sources.credentials) {
-      const given = await sources.credentials(host);
-      if (given) return given;
-    }
-    if (sources.dockerConfig) {
-      const config = await loadConfig();
-      return credentialsFromDockerConfig(config, host, {
-        env: sources.env,
-        helperTimeoutMs: sources.helperTimeoutMs,
-        helperMaxOutputBytes: sources.helperMaxOutputBytes,
-      });
-    }
-    return undefined;
-  };
-
   return (host: string) => {
     let pending = memo.get(host);
     if (!pending) {
-      pending = resolve(host);
+      pending = firstCredentials(sources, host, context);
       memo.set(host, pending);
       pending.catch(() => memo.delete(host));
     }
     return pending;
   };
+}
+
+/** Options of {@link credentialsFromDockerConfig}. */
+export interface DockerConfigLookupOptions {
+  /** Environment for credential helpers. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * How long a credential helper may run, in ms.
+   * @default the `MLM_CREDENTIAL_HELPER_TIMEOUT_MS` variable of `env`, else 30_000
+   */
+  helperTimeoutMs?: number | undefined;
+  /**
+   * The most a credential helper may print, in bytes.
+   * @default 65_536 (64 KiB)
+   */
+  helperMaxOutputBytes?: number | undefined;
+}
+
+/**
+ * The credentials a parsed `config.json` holds for a registry host, by Docker's order
+ * ({@link DOCKER_CONFIG_SOURCES}). `undefined` when there are none.
+ *
+ * @throws {CredentialSourceError} when a helper fails, or an `auth` field is malformed.
+ * @example
+ * ```ts
+ * await credentialsFromDockerConfig(await readDockerConfig(path), 'quay.io');
+ * ```
+ */
+export function credentialsFromDockerConfig(
+  config: DockerConfigFile,
+  host: string,
+  options: DockerConfigLookupOptions = {},
+): Promise<RegistryCredentials | undefined> {
+  return firstCredentials(DOCKER_CONFIG_SOURCES, host, {
+    dockerConfig: () => Promise.resolve(config),
+    helper: {
+      env: options.env,
+      timeoutMs: options.helperTimeoutMs,
+      maxOutputBytes: options.helperMaxOutputBytes,
+    },
+  });
 }

@@ -4,8 +4,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CredentialSourceError } from '../../../errors/credential-source-error.js';
 import { DOCKER_HUB_HOST } from '../../../manifest/reference.js';
-import { runCredentialHelper } from './credential-helper.js';
-import type { RegistryCredentials } from './types.js';
 
 /** The largest Docker config file read by default: 1 MiB (`docker login` writes a few KiB). */
 export const DEFAULT_MAX_DOCKER_CONFIG_BYTES = 1024 * 1024;
@@ -161,76 +159,15 @@ function normalizeKey(key: string): string {
   return stripped;
 }
 
-function lookup<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+/**
+ * The entry of `record` (`credHelpers` or `auths`) for `key` (see {@link dockerConfigKey}):
+ * the exact key, else the first key that means the same host (`https://quay.io/v1/`).
+ */
+export function configEntry<T>(record: Record<string, T> | undefined, key: string): T | undefined {
   if (!record) return undefined;
   if (Object.hasOwn(record, key)) return record[key];
   for (const [candidate, value] of Object.entries(record)) {
     if (normalizeKey(candidate) === key) return value;
-  }
-  return undefined;
-}
-
-/** Options of {@link credentialsFromDockerConfig}. */
-export interface DockerConfigLookupOptions {
-  /** Environment for credential helpers. @default process.env */
-  env?: NodeJS.ProcessEnv;
-  /**
-   * How long a credential helper may run, in ms.
-   * @default the `MLM_CREDENTIAL_HELPER_TIMEOUT_MS` variable of `env`, else 30_000
-   */
-  helperTimeoutMs?: number | undefined;
-  /**
-   * The most a credential helper may print, in bytes.
-   * @default 65_536 (64 KiB)
-   */
-  helperMaxOutputBytes?: number | undefined;
-}
-
-/**
- * The credentials `config.json` holds for a registry host, by Docker's order:
- * `credHelpers[host]` → `credsStore` → `auths[host]` (`auth` is base64 `user:pass`, split on
- * the first `:`; or `identitytoken`). `undefined` when there are none.
- *
- * @throws {CredentialSourceError} when a helper fails, or an `auth` field is malformed.
- *
- * @example
- * ```ts
- * await credentialsFromDockerConfig(await readDockerConfig(path), 'quay.io');
- * ```
- */
-export async function credentialsFromDockerConfig(
-  config: DockerConfigFile,
-  host: string,
-  options: DockerConfigLookupOptions = {},
-): Promise<RegistryCredentials | undefined> {
-  const key = dockerConfigKey(host);
-  const helperOptions = {
-    env: options.env,
-    timeoutMs: options.helperTimeoutMs,
-    maxOutputBytes: options.helperMaxOutputBytes,
-  };
-  const helper = lookup(config.credHelpers, key);
-  if (helper) return runCredentialHelper(helper, key, helperOptions);
-  if (config.credsStore) {
-    const fromStore = await runCredentialHelper(config.credsStore, key, helperOptions);
-    if (fromStore) return fromStore;
-  }
-  const entry = lookup(config.auths, key);
-  if (!entry) return undefined;
-  if (entry.identitytoken) return { identityToken: entry.identitytoken };
-  if (entry.auth) {
-    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon === -1) {
-      throw new CredentialSourceError(
-        `Docker config entry auths[${JSON.stringify(key)}] has a malformed auth field (no ':' in it)`,
-        { reason: 'malformed-entry', source: `auths[${JSON.stringify(key)}]` },
-      );
-    }
-    return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-  }
-  if (entry.username && entry.password) {
-    return { username: entry.username, password: entry.password };
   }
   return undefined;
 }

@@ -1,0 +1,129 @@
+import { AuthenticationError } from '../errors/authentication-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { PreconditionFailedError } from '../errors/precondition-failed-error.js';
+import { RegistryError } from '../errors/registry-error.js';
+import type { ImageReference } from '../manifest/reference.js';
+import type { Authorization } from './auth/authenticator.js';
+import { grantedActions } from './auth/token-claims.js';
+import type { TransportResponse } from './transport.js';
+
+/** How many registry error codes are kept from one answer. */
+const MAX_REGISTRY_CODES = 1000;
+
+/** The request a status is mapped for. */
+export interface AnsweredRequest {
+  method: string;
+  /** The URL asked (the answer's own URL may differ after redirects). */
+  url: string;
+  /** The scope actions the request needed, e.g. `['pull', 'push']`. */
+  actions: readonly string[];
+}
+
+/**
+ * The typed error for a final non-2xx answer: 404 → {@link NotFoundError}; 412 →
+ * {@link PreconditionFailedError}; 401 → after a Bearer token granted for credentials, a read
+ * is {@link NotFoundError} (no access, or Quay's missing repository; `pullGranted` says what
+ * the token's `access` claim granted) and a write is `access-denied`; after other
+ * credentials `credentials-rejected`; without any `credentials-required`
+ * ({@link AuthenticationError}); anything else → {@link RegistryError}.
+ */
+export function statusError(
+  ref: ImageReference,
+  request: AnsweredRequest,
+  response: TransportResponse,
+  authorization: Authorization,
+): Error {
+  const { codes, text } = registryErrors(response.body);
+  const { method, url } = request;
+  const details = { method, url, status: response.status, registryCodes: codes };
+  const said = text ? `: ${text}` : '';
+  const where = response.url === url ? '' : ` (redirected to ${response.url})`;
+  const what = `${method} ${url}${where} answered HTTP ${response.status}${said}`;
+  if (response.status === 404) return new NotFoundError(`${ref} not found (${what})`, details);
+  if (response.status === 412) {
+    return new PreconditionFailedError(
+      `${ref} changed since it was read: a precondition failed (${what})`,
+      details,
+    );
+  }
+  if (response.status !== 401) return new RegistryError(what, details);
+  if (authorization.scheme === 'bearer' && authorization.credentialed) {
+    // Token granted for these credentials, yet refused: no access, or (Quay) no repository.
+    if (method === 'GET' || method === 'HEAD') {
+      const granted = authorization.token
+        ? grantedActions(authorization.token.value, ref.repository)
+        : undefined;
+      return new NotFoundError(`${ref} not found or not accessible (${what})`, {
+        ...details,
+        pullGranted: granted === undefined ? undefined : granted.includes('pull'),
+      });
+    }
+    return new AuthenticationError(
+      `The credentials were accepted but may not ${request.actions.join(',')} ${ref.repository} (${what})`,
+      { ...details, reason: 'access-denied' },
+    );
+  }
+  if (authorization.credentialed) {
+    return new AuthenticationError(
+      `The registry rejected the credentials for ${ref.host} (${what})`,
+      { ...details, reason: 'credentials-rejected' },
+    );
+  }
+  return new AuthenticationError(
+    `The registry ${ref.host} requires credentials and none were configured (${what})`,
+    { ...details, reason: 'credentials-required' },
+  );
+}
+
+/**
+ * The error for a 401 from another origin than the registry's (reached by a redirect): never
+ * answered nor remembered, an {@link AuthenticationError} `foreign-challenge`.
+ */
+export function foreignChallenge(
+  request: AnsweredRequest,
+  response: TransportResponse,
+): AuthenticationError {
+  const answeredBy = new URL(response.url).origin;
+  return new AuthenticationError(
+    `${request.method} ${request.url} was redirected to ${answeredBy}, which answered 401: credentials go only to the registry's own origin and the token realm it names, so that challenge was not answered`,
+    {
+      reason: 'foreign-challenge',
+      method: request.method,
+      url: response.url,
+      status: 401,
+      registryCodes: registryErrors(response.body).codes,
+    },
+  );
+}
+
+/**
+ * The `code`s and a short text of a registry's `{"errors":[{code,message}]}` body. A body cut
+ * at the error-body cap (or otherwise broken) still gives the codes that can be read in it.
+ */
+export function registryErrors(body: Buffer): { codes: string[]; text: string } {
+  if (body.byteLength === 0) return { codes: [], text: '' };
+  const raw = body.toString('utf8');
+  const isCode = (code: unknown): code is string =>
+    typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code);
+  try {
+    const parsed = JSON.parse(raw) as {
+      errors?: Array<{ code?: unknown; message?: unknown }>;
+    };
+    const errors = Array.isArray(parsed?.errors) ? parsed.errors : [];
+    const codes = errors
+      .map((e) => e?.code)
+      .filter(isCode)
+      .slice(0, MAX_REGISTRY_CODES);
+    const text = errors
+      .slice(0, 3)
+      .map((e) => [e?.code, e?.message].filter((x) => typeof x === 'string' && x).join(' '))
+      .join('; ');
+    return { codes, text: text.slice(0, 500) };
+  } catch {
+    const codes = [...raw.matchAll(/"code"\s*:\s*"([^"\\]{1,64})"/g)]
+      .map((match) => match[1])
+      .filter(isCode)
+      .slice(0, MAX_REGISTRY_CODES);
+    return { codes, text: '' };
+  }
+}
