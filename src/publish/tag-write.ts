@@ -7,6 +7,7 @@ import {
   type RegistryClient,
   statusOf,
 } from '../registry/client.js';
+import { errorCode } from '../util/error-code.js';
 import type { LagMonitor } from '../util/event-loop-lag.js';
 import { sleep } from '../util/sleep.js';
 import type { RoundTrips } from './round-trips.js';
@@ -174,9 +175,9 @@ const MAX_FRESHNESS_CHECKS = 4;
 function isRetryableWriteFailure(error: unknown): boolean {
   const status = statusOf(error);
   if (typeof status === 'number') return RETRYABLE_STATUSES.has(status);
-  const code = (error as { code?: unknown } | null)?.code;
+  const code = errorCode(error);
   if (code === 'NETWORK_ERROR' || code === 'TIMEOUT') return true;
-  return typeof code === 'string' && RETRYABLE_ERROR_CODES.has(code);
+  return code !== undefined && RETRYABLE_ERROR_CODES.has(code);
 }
 
 /** The error for a registry that stored our list under another digest: the tag was written. */
