@@ -34,14 +34,13 @@ export {
   type MergeProgress,
   mergeMany,
 } from './publish/merge-many.js';
-export {
-  ManifestListMerger,
-  type ManifestListMergerOptions,
-  type MergeCallOptions,
-  type MergeResult,
-  type PushVerification,
-  type SelectCallOptions,
-} from './publish/merger.js';
+export { ManifestListMerger } from './publish/merger.js';
+export type {
+  ManifestListMergerOptions,
+  MergeCallOptions,
+  SelectCallOptions,
+} from './publish/options.js';
+export type { MergeOutcome, MergeResult, PushVerification } from './publish/result.js';
 export type { SettleTime } from './publish/settle.js';
 export type { BlobContent, ManifestHead, PutManifestOptions } from './registry/client.js';
 export {

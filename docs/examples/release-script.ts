@@ -32,11 +32,11 @@ function summary(result: MergeResult): Record<string, unknown> {
   return {
     digest: result.digest,
     mediaType: result.mediaType,
-    pushed: result.pushed,
+    pushed: result.outcome === 'pushed',
     unchanged: result.unchanged,
-    dryRun: result.dryRun,
-    added: result.added,
-    kept: result.kept,
+    dryRun: result.outcome === 'dry-run',
+    added: result.fromSource,
+    kept: result.fromDestination,
     replaced: result.plan.replaced.map((e) => `${e.platform} ${e.previousDigest} -> ${e.digest}`),
     childrenToCopy: result.childrenToCopy,
   };

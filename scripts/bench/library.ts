@@ -67,9 +67,9 @@ export async function libMerge(m: LibMerge): Promise<MergeResult> {
     soleWriter: m.soleWriter === true,
   });
   const result = await merger.mergeManifestLists();
-  if (result.pushed !== m.expectPushed || result.attempts > (m.maxAttempts ?? 1)) {
+  if ((result.outcome === 'pushed') !== m.expectPushed || result.attempts > (m.maxAttempts ?? 1)) {
     throw new Error(
-      `merge ${m.src} → ${m.dest}: pushed=${result.pushed} attempts=${result.attempts}, expected pushed=${m.expectPushed}`,
+      `merge ${m.src} → ${m.dest}: pushed=${result.outcome === 'pushed'} attempts=${result.attempts}, expected pushed=${m.expectPushed}`,
     );
   }
   return result;

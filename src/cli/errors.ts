@@ -1,4 +1,5 @@
 import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { errorCode } from './library.js';
 
 /** What to do about an error, by its `code` (every code the library and the CLI produce). */
 const HINTS: Record<string, string> = {
@@ -74,12 +75,6 @@ function registryHint(error: unknown): string {
     return 'the registry refused the list or the tag — see its error codes; run again with --verbose for the request log';
   }
   return HINTS['REGISTRY_ERROR'] as string;
-}
-
-/** The `code` of an error, if it has a string one. */
-export function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 /** The message of an error on one line. */

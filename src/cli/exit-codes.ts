@@ -1,3 +1,5 @@
+import { errorCode } from './library.js';
+
 /**
  * The exit codes of the `manifest-list-merger` command. Stable: release scripts branch on them.
  *
@@ -45,8 +47,8 @@ const AUTH_CODES = new Set([
  * (not `instanceof`, so it holds across bundles).
  */
 export function exitCodeFor(error: unknown): ExitCodeValue {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return ExitCode.FAILED;
+  const code = errorCode(error);
+  if (code === undefined) return ExitCode.FAILED;
   if (USAGE_CODES.has(code)) return ExitCode.USAGE;
   if (code === 'CONFLICT' || code === 'PRECONDITION_FAILED') return ExitCode.CONFLICT;
   if (NOT_FOUND_CODES.has(code)) return ExitCode.NOT_FOUND;

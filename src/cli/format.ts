@@ -1,68 +1,14 @@
 import type { CliWritable } from './io.js';
+import type { MergeResult, PlannedEntry, ReplacedEntry } from './library.js';
 
-/** One entry of a plan, as the library reports it. */
-export interface PlanEntryView {
-  platform: string;
-  digest: string;
-  kind: string;
-  previousDigest?: string | undefined;
-}
+/** A plan entry as the summary and `--json` print it. */
+type PlanEntry = PlannedEntry & Partial<Pick<ReplacedEntry, 'previousDigest'>>;
 
-/** The parts of a merge result the CLI prints. */
-export interface ResultView {
-  digest: string;
-  mediaType: string;
-  pushed: boolean;
-  /** The new list equals the destination's (nothing needed pushing). */
-  unchanged?: boolean | undefined;
-  bytes: Uint8Array;
-  manifestList: unknown;
-  /** Manifests the destination repository lacks (copied, or to be copied by a push). */
-  childrenToCopy?: readonly string[] | undefined;
-  /** What the children copy did, when it copied anything. */
-  copy?:
-    | {
-        manifests: readonly string[];
-        mountedBlobs: number;
-        uploadedBlobs: number;
-        presentBlobs: number;
-      }
-    | undefined;
-  /** How the push was verified against other writers. */
-  verification?:
-    | { settleMs: number; polls: number; otherWriters: number; restored: readonly string[] }
-    | undefined;
-  attempts?: number | undefined;
-  plan: {
-    added: readonly PlanEntryView[];
-    replaced: readonly PlanEntryView[];
-    kept: readonly PlanEntryView[];
-    removed: readonly PlanEntryView[];
-  };
-}
-
-/** How a merge ended, from the user's point of view. */
-export type Outcome = 'pushed' | 'unchanged' | 'dry-run' | 'not-pushed';
-
-/** What the command asked for, to name the outcome. */
+/** What the command asked for, to name it in the output. */
 export interface RunContext {
   command: 'merge' | 'select';
   source: string;
   destination: string;
-  /** The command meant to push (merge, or select with --push). */
-  push: boolean;
-  dryRun: boolean;
-}
-
-/** Names the outcome: pushed, dry run, unchanged (nothing to push), or not pushed (select). */
-export function outcomeOf(
-  result: Pick<ResultView, 'pushed' | 'unchanged'>,
-  ctx: RunContext,
-): Outcome {
-  if (result.pushed) return 'pushed';
-  if (ctx.dryRun) return 'dry-run';
-  if (result.unchanged === true || ctx.push) return 'unchanged';
-  return 'not-pushed';
 }
 
 /** ANSI styling that turns itself off for non-terminals and under `NO_COLOR`. */
@@ -104,8 +50,8 @@ export function shortDigest(digest: string): string {
 }
 
 /** The human summary of one merge: a table of entries and one closing line. */
-export function formatSummary(result: ResultView, ctx: RunContext, style: Style): string {
-  const rows: Array<[string, string, PlanEntryView, string]> = [];
+export function formatSummary(result: MergeResult, ctx: RunContext, style: Style): string {
+  const rows: Array<[string, string, PlanEntry, string]> = [];
   for (const e of result.plan.added) rows.push(['+', 'added', e, '']);
   for (const e of result.plan.replaced) {
     rows.push(['~', 'replaced', e, e.previousDigest ? `was ${shortDigest(e.previousDigest)}` : '']);
@@ -133,25 +79,24 @@ export function formatSummary(result: ResultView, ctx: RunContext, style: Style)
     .map((k) => `${result.plan[k].filter((e) => e.kind === 'image').length} ${k}`)
     .join(', ');
   lines.push(`  platforms: ${counts}`);
-  const outcome = outcomeOf(result, ctx);
   const copy = result.copy;
   if (copy && copy.manifests.length > 0) {
     lines.push(
       `  copied ${copy.manifests.length} manifest(s) into the destination repository (blobs: ${copy.mountedBlobs} mounted, ${copy.uploadedBlobs} uploaded, ${copy.presentBlobs} already there)`,
     );
-  } else if (!result.pushed && (result.childrenToCopy?.length ?? 0) > 0) {
+  } else if (result.outcome !== 'pushed' && result.childrenToCopy.length > 0) {
     lines.push(
-      `  a push would first copy ${result.childrenToCopy?.length} manifest(s) the destination repository lacks`,
+      `  a push would first copy ${result.childrenToCopy.length} manifest(s) the destination repository lacks`,
     );
   }
   const verification = result.verification;
   if (verification && verification.restored.length > 0) {
     lines.push(
-      `  another writer overwrote ${verification.restored.join(', ')}: put back (${result.attempts ?? 1} attempts)`,
+      `  another writer overwrote ${verification.restored.join(', ')}: put back (${result.attempts} attempts)`,
     );
   }
   const what = `${result.digest} (${result.mediaType})`;
-  switch (outcome) {
+  switch (result.outcome) {
     case 'pushed':
       lines.push(`${style.green('Pushed')} ${what} to ${ctx.destination}`);
       break;
@@ -172,11 +117,11 @@ export function formatSummary(result: ResultView, ctx: RunContext, style: Style)
 
 /** The machine-readable result of one merge (`--json`). Stable field names. */
 export function resultJson(
-  result: ResultView,
+  result: MergeResult,
   ctx: RunContext,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
-  const entry = (e: PlanEntryView): Record<string, unknown> => ({
+  const entry = (e: PlanEntry): Record<string, unknown> => ({
     platform: e.platform,
     digest: e.digest,
     kind: e.kind,
@@ -186,9 +131,9 @@ export function resultJson(
     command: ctx.command,
     source: ctx.source,
     destination: ctx.destination,
-    outcome: outcomeOf(result, ctx),
-    pushed: result.pushed,
-    dryRun: ctx.dryRun,
+    outcome: result.outcome,
+    pushed: result.outcome === 'pushed',
+    dryRun: result.outcome === 'dry-run',
     digest: result.digest,
     mediaType: result.mediaType,
     size: result.bytes.byteLength,
@@ -196,7 +141,7 @@ export function resultJson(
     replaced: result.plan.replaced.map(entry),
     kept: result.plan.kept.map(entry),
     removed: result.plan.removed.map(entry),
-    ...(result.attempts !== undefined ? { attempts: result.attempts } : {}),
+    attempts: result.attempts,
     ...(result.verification ? { verification: result.verification } : {}),
     ...extra,
   };

@@ -8,7 +8,14 @@ export {
   type ManifestListMergerOptions,
   type MergeJob,
   type MergeJobOutcome,
+  type MergeOutcome,
   type MergeResult,
   mergeMany,
+  type PlannedEntry,
   parseImageReference,
+  type ReplacedEntry,
 } from '../index.js';
+
+// Not public: a helper the CLI shares with the library, so that "the code of an error" has
+// one home.
+export { errorCode } from '../util/error-code.js';

@@ -1,25 +1,25 @@
 import { createReadStream } from 'node:fs';
 import { type BulkJob, MAX_BULK_FILE_BYTES, parseBulkFile } from './bulk-file.js';
 import { MIN_SECRET_LENGTH } from './credentials.js';
-import { errorCode, errorMessage } from './errors.js';
+import { errorMessage } from './errors.js';
 import { ExitCode } from './exit-codes.js';
-import { outcomeOf, type ResultView, type RunContext, resultJson, shortDigest } from './format.js';
+import { type RunContext, resultJson, shortDigest } from './format.js';
 import { readAll } from './io.js';
-import { type MergeJob, type MergeJobOutcome, mergeMany, parseImageReference } from './library.js';
+import {
+  errorCode,
+  type MergeJob,
+  type MergeJobOutcome,
+  mergeMany,
+  parseImageReference,
+} from './library.js';
 import { type BulkOptions, mergerProtocolOptions } from './options.js';
 import { Output } from './output.js';
 import { ProgressBar } from './progress.js';
 import { type CommandEnv, checkDestination, clientsFor, credentialsFor } from './run-merge.js';
 import { UsageError } from './usage-error.js';
 
-function contextOf(job: BulkJob, dryRun: boolean): RunContext {
-  return {
-    command: job.archs ? 'select' : 'merge',
-    source: job.src,
-    destination: job.dest,
-    push: job.archs ? job.push === true : true,
-    dryRun,
-  };
+function contextOf(job: BulkJob): RunContext {
+  return { command: job.archs ? 'select' : 'merge', source: job.src, destination: job.dest };
 }
 
 /** Runs `bulk FILE`: every job through the library's `mergeMany`. Returns the exit code. */
@@ -90,7 +90,7 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
       onProgress: (event) => {
         if (event.type === 'settled' && event.outcome) {
           bar?.done();
-          out.summary(lineFor(event.outcome, jobs, dryRun, out));
+          out.summary(lineFor(event.outcome, jobs, out));
           // Which job failed, and why: on stderr always, even with --quiet or --json.
           if (event.outcome.status === 'rejected') {
             const job = jobs[event.index] as BulkJob;
@@ -116,7 +116,7 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
     };
     for (const o of outcomes) {
       if (o.status === 'fulfilled') {
-        counts[outcomeOf(o.result, contextOf(jobs[o.index] as BulkJob, dryRun))]++;
+        counts[o.result.outcome]++;
       } else if (o.status === 'rejected') counts.failed++;
       else counts.skipped++;
     }
@@ -131,7 +131,7 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
       succeeded: jobs.length - counts.failed - counts.skipped,
       failed: counts.failed,
       skipped: counts.skipped,
-      jobs: outcomes.map((o) => jobJson(o, jobs, dryRun)),
+      jobs: outcomes.map((o) => jobJson(o, jobs)),
     });
     return counts.failed > 0 || counts.skipped > 0 ? ExitCode.FAILED : ExitCode.OK;
   } catch (error) {
@@ -142,13 +142,12 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
   }
 }
 
-function lineFor(o: MergeJobOutcome, jobs: BulkJob[], dryRun: boolean, out: Output): string {
+function lineFor(o: MergeJobOutcome, jobs: BulkJob[], out: Output): string {
   const job = jobs[o.index] as BulkJob;
   const name = `${job.src} -> ${job.dest}`;
   const s = out.style;
   if (o.status === 'fulfilled') {
-    const what = outcomeOf(o.result, contextOf(job, dryRun));
-    return `${s.green('ok')}       ${name}  ${what} ${shortDigest(o.result.digest)}\n`;
+    return `${s.green('ok')}       ${name}  ${o.result.outcome} ${shortDigest(o.result.digest)}\n`;
   }
   if (o.status === 'rejected') {
     const code = errorCode(o.error);
@@ -157,15 +156,14 @@ function lineFor(o: MergeJobOutcome, jobs: BulkJob[], dryRun: boolean, out: Outp
   return `${s.yellow('skipped')}  ${name}\n`;
 }
 
-function jobJson(o: MergeJobOutcome, jobs: BulkJob[], dryRun: boolean): Record<string, unknown> {
+function jobJson(o: MergeJobOutcome, jobs: BulkJob[]): Record<string, unknown> {
   const job = jobs[o.index] as BulkJob;
   const base = { index: o.index, src: job.src, dest: job.dest, status: o.status };
   if (o.status === 'fulfilled') {
-    const { command, source, destination, ...rest } = resultJson(
-      o.result as unknown as ResultView,
-      contextOf(job, dryRun),
-      { unchanged: o.result.unchanged, childrenToCopy: o.result.childrenToCopy },
-    );
+    const { command, source, destination, ...rest } = resultJson(o.result, contextOf(job), {
+      unchanged: o.result.unchanged,
+      childrenToCopy: o.result.childrenToCopy,
+    });
     return { ...base, mode: command, ...rest };
   }
   if (o.status === 'rejected') {

@@ -1,13 +1,7 @@
 import { createClients, type OpenClients } from './clients.js';
 import { type ResolvedCredentials, resolveCredentials, secretsOf } from './credentials.js';
 import { ExitCode } from './exit-codes.js';
-import {
-  formatSummary,
-  outcomeOf,
-  type ResultView,
-  type RunContext,
-  resultJson,
-} from './format.js';
+import { formatSummary, type RunContext, resultJson } from './format.js';
 import type { CliIo } from './io.js';
 import { ManifestListMerger, parseImageReference } from './library.js';
 import { type CommonOptions, type MergeOptions, mergerProtocolOptions } from './options.js';
@@ -22,7 +16,10 @@ export interface CommandEnv {
   secrets: string[];
 }
 
-/** Merges an option and its seed alias; both given with different values is a usage error. */
+/**
+ * Merges an option and its pubtools-quay alias; both given with different values is a usage
+ * error.
+ */
 export function aliased(
   value: string | undefined,
   alias: string | undefined,
@@ -107,7 +104,7 @@ export function checkDestination(dest: string): void {
   }
 }
 
-/** Runs `merge` (Mode A) or `select` (Mode B) and prints the result. Returns the exit code. */
+/** Runs `merge` or `select` (the two modes) and prints the result. Returns the exit code. */
 export async function runMerge(
   command: 'merge' | 'select',
   opts: MergeOptions,
@@ -150,21 +147,19 @@ export async function runMerge(
       force: opts.force === true,
       signal: env.io.signal,
     };
-    const push = command === 'merge' || opts.push === true;
     const result =
       command === 'merge'
         ? await merger.mergeManifestLists(call)
         : await merger.mergeSelectedArchitectures(archs, { ...call, push: opts.push === true });
 
-    const ctx: RunContext = { command, source: src, destination: dest, push, dryRun: call.dryRun };
-    const view = result as unknown as ResultView;
+    const ctx: RunContext = { command, source: src, destination: dest };
     const text = Buffer.from(result.bytes).toString('utf8');
     if (file !== undefined) {
       const path = file.path;
       try {
         await file.write(result.bytes);
       } catch (error) {
-        const outcome = outcomeOf(view, ctx);
+        const { outcome } = result;
         const done =
           outcome === 'pushed'
             ? `pushed ${result.digest} to ${dest}`
@@ -176,13 +171,13 @@ export async function runMerge(
       }
     }
     if (toStdout) out.raw(result.bytes);
-    out.summary(formatSummary(view, ctx, out.style));
-    if (command === 'select' && !result.pushed && opts.output === undefined) {
+    out.summary(formatSummary(result, ctx, out.style));
+    if (command === 'select' && result.outcome !== 'pushed' && opts.output === undefined) {
       out.summary(`${text.endsWith('\n') ? text : `${text}\n`}`);
     }
     out.quietLine(result.digest);
     out.json(
-      resultJson(view, ctx, {
+      resultJson(result, ctx, {
         unchanged: result.unchanged,
         attempts: result.attempts,
         childrenToCopy: result.childrenToCopy,

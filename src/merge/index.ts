@@ -8,7 +8,7 @@ export {
   type FinalizeOptions,
   finalizeList,
 } from './finalize.js';
-export { addMissingArchitectures, getMissingArchitectures } from './mode-a.js';
-export { selectArchitectures } from './mode-b.js';
+export { addMissingArchitectures, getMissingArchitectures } from './merge-mode.js';
 export type { MergeOptions } from './options.js';
 export { describeMerge, type MergePlan, type PlannedEntry, type ReplacedEntry } from './plan.js';
+export { selectArchitectures } from './select-mode.js';

@@ -1,13 +1,15 @@
-import { clientFromCredentials } from '../compat/seed-clients.js';
-import type { HttpRegistryClient } from '../http/http-registry-client.js';
+import { batchClients } from '../compat/seed-clients.js';
 import { numberOption } from '../util/options.js';
-import type { ManifestListMergerOptions, MergeCallOptions, MergeResult } from './merger.js';
+import { linkSignals } from '../util/signals.js';
+import { mapLimit } from '../util/worker-pool.js';
 import { ManifestListMerger } from './merger.js';
+import type { ManifestListMergerOptions, MergeCallOptions } from './options.js';
+import type { MergeResult } from './result.js';
 
 /** One merge of a {@link mergeMany} batch. */
 export type MergeJob =
   | {
-      /** Mode A (`mergeManifestLists`). @default 'merge' */
+      /** The merge mode (`mergeManifestLists`). @default 'merge' */
       mode?: 'merge';
       /** Source image reference. */
       srcImage: string;
@@ -15,7 +17,7 @@ export type MergeJob =
       destImage: string;
     }
   | {
-      /** Mode B (`mergeSelectedArchitectures`). */
+      /** The select mode (`mergeSelectedArchitectures`). */
       mode: 'select';
       /** Source image reference. */
       srcImage: string;
@@ -140,9 +142,8 @@ export async function mergeMany(
   const total = jobs.length;
   const outcomes: MergeJobOutcome[] = jobs.map((job, index) => ({ status: 'skipped', index, job }));
   const stop = new AbortController();
-  const linked = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const linked = linkSignals(signal, stop.signal);
   let done = 0;
-  let next = 0;
   const notify = (event: MergeProgress): void => {
     try {
       onProgress?.(event);
@@ -150,28 +151,8 @@ export async function mergeMany(
       // A failing progress callback must not fail the batch.
     }
   };
-
-  // Seed-style credentials: one client per side for the whole batch, so tokens are shared
-  // (one per scope) and every connection is closed at the end.
-  const owned: HttpRegistryClient[] = [];
-  const own = (client: HttpRegistryClient | undefined) => {
-    if (client) owned.push(client);
-    return client;
-  };
-  const srcClient =
-    shared.srcClient ??
-    own(clientFromCredentials(shared.srcUsername, shared.srcPassword, shared.logger));
-  const sameCredentials =
-    shared.destUsername === shared.srcUsername && shared.destPassword === shared.srcPassword;
-  const destClient =
-    shared.destClient ??
-    (sameCredentials && !shared.srcClient
-      ? srcClient
-      : own(clientFromCredentials(shared.destUsername, shared.destPassword, shared.logger)));
-  const clients = {
-    ...(srcClient ? { srcClient } : {}),
-    ...(destClient ? { destClient } : {}),
-  };
+  // pubtools-quay-style credentials: one client per side for the whole batch.
+  const { close, ...clients } = batchClients(shared);
 
   const runJob = async (job: MergeJob): Promise<MergeResult> => {
     const merger = new ManifestListMerger({
@@ -186,10 +167,11 @@ export async function mergeMany(
       : merger.mergeManifestLists(call);
   };
 
-  const worker = async (): Promise<void> => {
-    while (next < total && !linked.aborted) {
-      const index = next++;
-      const job = jobs[index] as MergeJob;
+  try {
+    // A job never rejects the pool: its failure is its outcome. Once the batch stops, the
+    // jobs not yet started stay `skipped`.
+    await mapLimit(jobs, concurrency, async (job, index) => {
+      if (linked.aborted) return;
       notify({ type: 'start', done, total, index, job });
       let outcome: MergeJobOutcome;
       try {
@@ -201,12 +183,9 @@ export async function mergeMany(
       outcomes[index] = outcome;
       done++;
       notify({ type: 'settled', done, total, index, job, outcome });
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, total)) }, worker));
+    });
   } finally {
-    for (const client of owned) client.close();
+    close();
   }
   return outcomes;
 }

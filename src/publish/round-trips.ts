@@ -59,13 +59,16 @@ export class RoundTrips {
   /**
    * How long a round trip may take before it counts as late. In a process that has measured
    * this registry before: the smoothed round trip and four deviations (TCP's retransmission
-   * timeout), so that ordinary jitter is not taken for a late answer. In a cold process, whose
+   * timeout), so that ordinary jitter is not taken for a late answer, but never more than
+   * half again the shortest round trip and 2 ms (an answer that took much longer than the
+   * network takes is late, however noisy earlier round trips were). In a cold process, whose
    * round trips are inflated by its own start: the shortest one seen, strictly. In ms (0
    * before any).
    */
   get allowanceMs(): number {
     const e = this.#estimate;
     if (!e) return 0;
-    return this.trusted ? e.smoothed + 4 * e.deviation : e.min;
+    if (!this.trusted) return e.min;
+    return Math.min(e.smoothed + 4 * e.deviation, 1.5 * e.min + 2);
   }
 }

@@ -1,12 +1,11 @@
 import { DigestMismatchError } from '../errors/digest-mismatch-error.js';
-import { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES } from '../http/retry/retry-condition.js';
 import { headOrGet, unlessNotFound } from '../registry/capabilities.js';
 import {
   isPreconditionFailedError,
   type PutManifestOptions,
   type RegistryClient,
-  statusOf,
 } from '../registry/client.js';
+import { isRetryableFailure } from '../registry/retryable.js';
 import type { LagMonitor } from '../util/event-loop-lag.js';
 import { sleep } from '../util/sleep.js';
 import type { RoundTrips } from './round-trips.js';
@@ -153,7 +152,7 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
     polling.abort();
     await watcher;
     if (isPreconditionFailedError(error)) return { kind: 'moved', reason: 'precondition' };
-    if (!isRetryableWriteFailure(error)) throw error;
+    if (!isRetryableFailure(error)) throw error;
     const now = await observeTag(client, image, signal);
     if (now.digest !== push.digest) return { kind: 'moved', reason: 'failed', error };
     returned = push.digest; // it landed before the connection failed
@@ -182,18 +181,6 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
 const MAX_FRESHNESS_CHECKS = 2;
 /** The same in a cold process, whose answers are slow to be handled while it warms up. */
 const MAX_COLD_FRESHNESS_CHECKS = 4;
-
-/**
- * A failure after which the PUT may or may not have landed, worth reading the tag again: a
- * network error, a timeout, or a retryable status (408, 429, 5xx). Never an abort.
- */
-function isRetryableWriteFailure(error: unknown): boolean {
-  const status = statusOf(error);
-  if (typeof status === 'number') return RETRYABLE_STATUSES.has(status);
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'NETWORK_ERROR' || code === 'TIMEOUT') return true;
-  return typeof code === 'string' && RETRYABLE_ERROR_CODES.has(code);
-}
 
 /** The error for a registry that stored our list under another digest: the tag was written. */
 async function storedUnderOtherDigest(push: TagPush, returned: string): Promise<Error> {

@@ -49,7 +49,7 @@ async function main(lib) {
   const missing = ${JSON.stringify(REQUIRED_EXPORTS)}.filter((name) => typeof lib[name] !== 'function');
   let typedError = false;
   try { lib.parseManifestList('{'); } catch (e) { typedError = e instanceof lib.InvalidManifestListError && e instanceof lib.ManifestListMergerError; }
-  console.log(JSON.stringify({ missing, added: result.added, kept: result.kept, typedError }));
+  console.log(JSON.stringify({ missing, added: result.fromSource, kept: result.fromDestination, typedError }));
 }
 `;
 

@@ -8,9 +8,9 @@ import { computeDigest } from '../../src/manifest/serialize.js';
 import type { ManifestDescriptor, ManifestList, Platform } from '../../src/manifest/types.js';
 import { entryKind } from '../../src/merge/entries.js';
 import { listsEqual } from '../../src/merge/equality.js';
-import { addMissingArchitectures, getMissingArchitectures } from '../../src/merge/mode-a.js';
-import { selectArchitectures } from '../../src/merge/mode-b.js';
+import { addMissingArchitectures, getMissingArchitectures } from '../../src/merge/merge-mode.js';
 import { describeMerge } from '../../src/merge/plan.js';
+import { selectArchitectures } from '../../src/merge/select-mode.js';
 import { artifact, attestation, deepFreeze, sharesNothing } from './fixtures.js';
 
 const PLATFORMS: Platform[] = [

@@ -5,8 +5,8 @@ import { OCI_IMAGE_INDEX } from '../../src/manifest/media-types.js';
 import type { MatchMode } from '../../src/manifest/platform.js';
 import type { ManifestList } from '../../src/manifest/types.js';
 import { listsEqual } from '../../src/merge/equality.js';
-import { addMissingArchitectures, getMissingArchitectures } from '../../src/merge/mode-a.js';
-import { selectArchitectures } from '../../src/merge/mode-b.js';
+import { addMissingArchitectures, getMissingArchitectures } from '../../src/merge/merge-mode.js';
+import { selectArchitectures } from '../../src/merge/select-mode.js';
 import { archs, deepFreeze, digests, image, list, sharesNothing } from './fixtures.js';
 
 const modes: MatchMode[] = ['architecture', 'platform'];

@@ -68,7 +68,7 @@ describe('a merge that changes nothing', () => {
     registry.setManifest(SRC, list([amd]));
     const destDigest = registry.setManifest(DEST, JSON.stringify(list([amd, s390]), null, 2));
     const result = await merger(registry).mergeManifestLists();
-    expect(result.pushed).toBe(false);
+    expect(result.outcome).not.toBe('pushed');
     expect(result.unchanged).toBe(true);
     expect(result.digest).toBe(destDigest);
     expect(writes(registry)).toEqual([]);
@@ -80,7 +80,7 @@ describe('a merge that changes nothing', () => {
     registry.setManifest(SRC, list([amd]));
     registry.setManifest(DEST, list([amd]));
     const result = await merger(registry).mergeManifestLists({ force: true });
-    expect(result.pushed).toBe(true);
+    expect(result.outcome).toBe('pushed');
     expect(registry.calls.filter((c) => c.method === 'put')).toHaveLength(1);
   });
 
@@ -90,7 +90,7 @@ describe('a merge that changes nothing', () => {
     registry.setManifest(SRC, list([amd, entry('arm64')]));
     registry.setManifest(DEST, list([amd]));
     const result = await merger(registry).mergeSelectedArchitectures(['amd64'], { push: true });
-    expect(result).toMatchObject({ pushed: false, unchanged: true });
+    expect(result).toMatchObject({ outcome: 'unchanged', unchanged: true });
     expect(writes(registry)).toEqual([]);
   });
 });
@@ -105,7 +105,7 @@ describe('dry run', () => {
     registry.setManifest(DEST, list([amdOld, s390]));
     const before = registry.resolveTag(DEST);
     const plan = await merger(registry).mergeManifestLists({ dryRun: true });
-    expect(plan).toMatchObject({ pushed: false, dryRun: true, unchanged: false });
+    expect(plan).toMatchObject({ outcome: 'dry-run', unchanged: false });
     expect(plan.plan.replaced).toEqual([
       expect.objectContaining({
         platform: 'linux/amd64',
@@ -286,7 +286,7 @@ describe('children', () => {
       srcClient: registry,
       destClient: registry,
     }).mergeManifestLists();
-    expect(result.pushed).toBe(true);
+    expect(result.outcome).toBe('pushed');
     expect(result.childrenToCopy).toEqual([child]);
     expect(result.copy).toMatchObject({ manifests: [child], mountedBlobs: 2, uploadedBlobs: 0 });
     expect(registry.holdsManifest(DEST, child)).toBe(true);
@@ -338,7 +338,7 @@ describe('children', () => {
     same.setManifest(SRC, list([entry('amd64')]));
     same.setManifest(DEST, list([entry('s390x')]));
     const ok = await merger(minimal(same)).mergeManifestLists();
-    expect(ok.pushed).toBe(true);
+    expect(ok.outcome).toBe('pushed');
   });
 
   it('a failing child copy stops the others: nothing is written after the merge rejects', async () => {

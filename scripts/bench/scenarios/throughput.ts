@@ -93,7 +93,7 @@ export async function measureThroughput(
         })),
         { srcClient: client, destClient: client, concurrency },
       );
-      const bad = outcomes.filter((o) => o.status !== 'fulfilled' || !o.result.pushed);
+      const bad = outcomes.filter((o) => o.status !== 'fulfilled' || o.result.outcome !== 'pushed');
       if (bad.length > 0) {
         const o = bad[0];
         throw new Error(

@@ -1,19 +1,6 @@
-/** HTTP statuses that are retried: 408, 429, 500, 502, 503, 504. */
-export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+import { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES } from '../../registry/retryable.js';
 
-/** Network error codes that are retried. */
-export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ECONNABORTED',
-  'ERR_SOCKET_CONNECTION_TIMEOUT',
-  'UND_ERR_SOCKET',
-]);
+export { RETRYABLE_ERROR_CODES, RETRYABLE_STATUSES };
 
 /** What {@link isRetryableFailure} looks at: an axios error's shape, loosely. */
 export interface FailureShape {

@@ -1,0 +1,269 @@
+// The rounds of a publish: merge (or restore), children, PUT under the write protocol, verify.
+import { ConflictError } from '../errors/conflict-error.js';
+import { MissingChildrenError } from '../errors/missing-children-error.js';
+import { log } from '../logger.js';
+import { repositoryKey } from '../manifest/reference.js';
+import type { ManifestDescriptor, ManifestList } from '../manifest/types.js';
+import {
+  type Contribution,
+  contributionsOf,
+  lostContributions,
+  restoreContributions,
+} from '../merge/contributions.js';
+import type { MergePlan } from '../merge/plan.js';
+import type { LagMonitor } from '../util/event-loop-lag.js';
+import { sleep } from '../util/sleep.js';
+import {
+  type ChildrenContext,
+  type CopyReport,
+  copyChildren,
+  findMissingChildren,
+} from './children.js';
+import { mergeLists } from './merge-lists.js';
+import {
+  chooseBytes,
+  type Planned,
+  type PublishReport,
+  planPublish,
+  publishResult,
+  type Side,
+} from './plan-publish.js';
+import { type DestRead, SideReader } from './read-sides.js';
+import type { PublishRequest } from './request.js';
+import type { MergeResult } from './result.js';
+import { pushTag } from './tag-write.js';
+import { otherWritersContributions, readBack } from './verify.js';
+
+/**
+ * Read, merge, push, verify, until every entry this merge added (and every entry of another
+ * writer that its PUT may have overwritten) is in the tag, or the attempts run out. Each
+ * attempt is in one of two phases: the merge phase (merge the sides, plan, push) until a push
+ * of ours has landed and was overwritten; then the restore phase (put what was overwritten
+ * back on top of what the tag holds now).
+ */
+export async function runAttempts(request: PublishRequest, lag: LagMonitor): Promise<MergeResult> {
+  const reader = new SideReader(request, lag);
+  const [src, dest] = await reader.both();
+  return new Attempts(request, lag, reader, src, dest).run();
+}
+
+class Attempts {
+  readonly #present = new Set<string>(); // manifests the destination repository holds
+  readonly #copied: string[] = [];
+  readonly #copies: CopyReport[] = [];
+  readonly #seen = new Set<string>(); // other writers' lists seen during our PUTs
+  readonly #restored = new Set<string>();
+  readonly #others: Contribution[] = [];
+  #mine: Contribution[] = [];
+  /** Set once a push of ours has landed and was overwritten: the restore phase. */
+  #lost: Contribution[] | undefined;
+  #plan: MergePlan | undefined;
+  #planned: Planned | undefined;
+  #polls = 0;
+  readonly #ctx: ChildrenContext;
+
+  constructor(
+    readonly request: PublishRequest,
+    readonly lag: LagMonitor,
+    readonly reader: SideReader,
+    readonly src: Side,
+    public dest: DestRead,
+  ) {
+    const { srcClient, srcImage, destClient, destImage, settings, call } = request;
+    this.#ctx = {
+      srcClient,
+      srcImage,
+      destClient,
+      destImage,
+      concurrency: settings.copyConcurrency,
+      maxIndexDepth: settings.maxIndexDepth,
+      signal: call.signal,
+    };
+  }
+
+  async run(): Promise<MergeResult> {
+    const { settings, destImage, call } = this.request;
+    const { logger, match } = settings;
+    for (let attempt = 1; ; attempt++) {
+      for (const entry of this.dest.side?.list.manifests ?? []) this.#present.add(entry.digest);
+      let missing: ManifestDescriptor[];
+      if (this.#lost === undefined) {
+        const merged = mergeLists(this.request, this.src, this.dest.side, attempt);
+        const { planned, plan, step } = planPublish(merged, this.src, this.dest.side, match, call);
+        this.#planned = planned;
+        this.#plan = plan;
+        if (step.next === 'stop') {
+          if (step.outcome === 'unchanged' && call.push) {
+            log(logger, 'info', `'${destImage}' already holds this list; nothing to push`);
+          }
+          return this.#result({ outcome: step.outcome, attempts: attempt });
+        }
+        missing = await this.#missingChildren(planned.list);
+        if (step.next === 'dry-run') {
+          const childrenToCopy = missing.map((d) => d.digest);
+          return this.#result({ outcome: 'dry-run', attempts: attempt, childrenToCopy });
+        }
+        this.#mine = contributionsOf(planned.list, {
+          base: this.dest.side?.list,
+          from: this.src.list,
+          match,
+        });
+      } else {
+        const base = this.dest.side?.list ?? { ...(this.#planned as Planned).list, manifests: [] };
+        const restored = restoreContributions(base, this.#lost, match);
+        this.#planned = chooseBytes(restored, this.src, this.dest.side);
+        for (const c of this.#lost) this.#restored.add(c.platform);
+        missing = await this.#missingChildren(this.#planned.list);
+      }
+      await this.#copyMissing(missing);
+      const done = await this.#push(attempt);
+      if (done) return done;
+    }
+  }
+
+  /** One PUT and what follows it: a result when done, `undefined` to go round again. */
+  async #push(attempt: number): Promise<MergeResult | undefined> {
+    const { request, reader } = this;
+    const { settings, destImage, destClient, call } = request;
+    const { logger, match } = settings;
+    const planned = this.#planned as Planned;
+    const unverified = settings.soleWriter || this.dest.unreadable === true;
+    log(logger, 'info', `Uploading the new manifest list to '${destImage}'`);
+    const outcome = await pushTag({
+      client: destClient,
+      image: destImage,
+      bytes: planned.bytes,
+      mediaType: planned.mediaType,
+      digest: planned.digest,
+      base: this.dest.observed,
+      rtt: reader.rtt,
+      settle: settings.settleTime,
+      soleWriter: unverified,
+      lag: this.lag,
+      signal: call.signal,
+    });
+    const lost = this.#lost;
+    const atRisk = (): string[] => (lost ?? this.#mine).map((c) => c.platform);
+
+    if (outcome.kind === 'moved') {
+      if (attempt >= settings.maxAttempts) {
+        if (outcome.reason === 'failed') throw outcome.error;
+        throw new ConflictError(destImage, attempt, {
+          reason: lost === undefined ? 'moving' : 'overwritten',
+          platforms: atRisk(),
+        });
+      }
+      log(logger, 'warn', `Destination '${destImage}' changed during the merge; merging again`);
+      if (outcome.reason === 'failed') await sleep(backoffMs(attempt), { signal: call.signal });
+      this.dest = await reader.dest();
+      if (lost !== undefined) {
+        // Our earlier push landed; what was overwritten may be back by now.
+        this.#lost = lostContributions(this.dest.side?.list, this.#promised(), match);
+        if (this.#lost.length === 0) return this.#pushed(attempt);
+      }
+      return undefined;
+    }
+    if (unverified) {
+      if (this.dest.unreadable) {
+        log(
+          logger,
+          'warn',
+          `'${destImage}' cannot be read with these credentials: the push is not verified against other writers`,
+        );
+      }
+      return this.#pushed(attempt);
+    }
+
+    this.#polls += outcome.polls;
+    log(
+      logger,
+      'debug',
+      `Pushed; settle window ${Math.round(outcome.settleMs)} ms (PUT ${Math.round(outcome.putMs)} ms, shortest round trip ${Math.round(reader.rtt.ms)} ms, event loop blocked up to ${Math.round(outcome.blockedMs)} ms, ${outcome.polls} polls)`,
+    );
+    const exclude = new Set(this.#mine.map((c) => c.key));
+    const context = { base: this.dest.side?.list, exclude, attempt };
+    this.#others.push(
+      ...(await otherWritersContributions(request, outcome.foreign, this.#seen, context, atRisk)),
+    );
+    const { current, missing } = await readBack(
+      reader,
+      this.#promised(),
+      planned.digest,
+      outcome.settleMs,
+      request,
+    );
+    if (missing.length === 0) {
+      const verification = {
+        settleMs: outcome.settleMs,
+        polls: this.#polls,
+        otherWriters: this.#seen.size,
+        restored: [...this.#restored],
+      };
+      return this.#pushed(attempt, verification);
+    }
+    const names = missing.map((c) => c.platform);
+    if (attempt >= settings.maxAttempts) {
+      throw new ConflictError(destImage, attempt, { reason: 'overwritten', platforms: names });
+    }
+    log(
+      logger,
+      'warn',
+      `Another writer overwrote ${names.join(', ')} in '${destImage}'; restoring`,
+    );
+    this.#lost = missing;
+    this.dest = current;
+    // Writers that collided are likely to collide again: spread their next pushes.
+    await sleep(Math.random() * outcome.settleMs, { signal: call.signal });
+    return undefined;
+  }
+
+  /** Ours and the other writers' contributions that our pushes may have overwritten. */
+  #promised(): Contribution[] {
+    return [...this.#mine, ...this.#others];
+  }
+
+  /**
+   * Children of `list` the destination repository may lack (none within one repository);
+   * entries it is known to hold are not asked about.
+   */
+  async #missingChildren(list: ManifestList): Promise<ManifestDescriptor[]> {
+    const { srcImage, destImage } = this.request;
+    if (repositoryKey(srcImage) === repositoryKey(destImage)) return [];
+    return findMissingChildren(list.manifests, this.#present, this.#ctx);
+  }
+
+  /** Copies `missing` into the destination repository, or refuses without `copyChildren`. */
+  async #copyMissing(missing: readonly ManifestDescriptor[]): Promise<void> {
+    if (missing.length === 0) return;
+    if (!this.request.settings.copyChildren) {
+      throw new MissingChildrenError(
+        this.request.destImage,
+        missing.map((d) => d.digest),
+      );
+    }
+    this.#copies.push(await copyChildren(missing, this.#ctx));
+    for (const d of missing) {
+      this.#present.add(d.digest);
+      this.#copied.push(d.digest);
+    }
+  }
+
+  #pushed(attempt: number, verification?: PublishReport['verification']): MergeResult {
+    return this.#result({
+      outcome: 'pushed',
+      attempts: attempt,
+      childrenToCopy: this.#copied,
+      copies: this.#copies,
+      ...(verification ? { verification } : {}),
+    });
+  }
+
+  #result(report: PublishReport): MergeResult {
+    return publishResult(this.#planned as Planned, this.src, this.#plan as MergePlan, report);
+  }
+}
+
+/** Jittered exponential back-off after a failed PUT: up to 50 ms × 2^(attempt-1), at most 1 s. */
+function backoffMs(attempt: number): number {
+  return Math.random() * Math.min(1000, 50 * 2 ** (attempt - 1));
+}

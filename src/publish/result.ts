@@ -1,0 +1,84 @@
+import type { ManifestList } from '../manifest/types.js';
+import type { MergePlan } from '../merge/plan.js';
+import type { CopyReport } from './children.js';
+
+/**
+ * How a merge ended:
+ *
+ * - `'pushed'`: the new list was written to the destination tag;
+ * - `'unchanged'`: the new list equals the destination's, so nothing was written (`force`
+ *   pushes anyway);
+ * - `'dry-run'`: `dryRun` was set, nothing was written;
+ * - `'not-pushed'`: `mergeSelectedArchitectures` without `push`: the list is returned for the
+ *   caller to sign and upload, as pubtools-quay does.
+ *
+ * @example
+ * ```ts
+ * const { outcome, digest } = await merger.mergeManifestLists();
+ * if (outcome === 'unchanged') console.log(`already ${digest}`);
+ * ```
+ */
+export type MergeOutcome = 'pushed' | 'unchanged' | 'dry-run' | 'not-pushed';
+
+/** What a merge resolves to. */
+export interface MergeResult {
+  /** How the merge ended: pushed, unchanged, a dry run, or not pushed. */
+  outcome: MergeOutcome;
+  /** The new list. */
+  manifestList: ManifestList;
+  /** The exact bytes that were (or would be) pushed; the destination's own when unchanged. */
+  bytes: Uint8Array;
+  /** `sha256:` of `bytes`: what the destination tag resolves to after a push or a no-op. */
+  digest: string;
+  /** Media type the bytes are pushed under. */
+  mediaType: string;
+  /**
+   * The new list equals the destination's (same entries in the same order, same top-level
+   * fields), so a push has nothing to write. Unlike `outcome: 'unchanged'`, this is also told
+   * for a dry run (would a real merge push?) and for a push made anyway with `force`.
+   */
+  unchanged: boolean;
+  /**
+   * The images and artifacts of the new list taken from the source, in list order: their
+   * platforms (`linux/arm64`), or digests for entries without a platform. Attestations are
+   * left out. Not the same as `plan.added`, which names what the destination lacked.
+   */
+  fromSource: string[];
+  /**
+   * The images and artifacts of the new list kept from the destination, in list order (as
+   * `fromSource`).
+   */
+  fromDestination: string[];
+  /**
+   * What the merge does to the destination, entry by entry: added (the destination lacked
+   * it), replaced, kept and removed, with digests. Attestations and artifacts are included.
+   */
+  plan: MergePlan;
+  /**
+   * Digests of the manifests the destination repository lacks: copied by this push, or, for a
+   * dry run, to be copied by one. Not checked (empty) for a `'not-pushed'` result: ask with
+   * `dryRun: true` to know before uploading it yourself.
+   */
+  childrenToCopy: string[];
+  /** What the children copy did (absent when nothing was copied). */
+  copy?: CopyReport;
+  /** Read-merge-write rounds used (more than 1 when another writer moved the tag). */
+  attempts: number;
+  /**
+   * How the push was made sure of against other writers; absent when nothing was pushed or
+   * with `soleWriter`.
+   */
+  verification?: PushVerification;
+}
+
+/** How a push was verified against other writers (see docs/publishing.md). */
+export interface PushVerification {
+  /** The settle window waited after the last PUT, in ms. */
+  settleMs: number;
+  /** Reads of the tag made while a slow PUT was in flight. */
+  polls: number;
+  /** Lists of other writers seen in the tag while our PUT was in flight. */
+  otherWriters: number;
+  /** Platforms (ours or another writer's) put back after a writer overwrote them. */
+  restored: string[];
+}
