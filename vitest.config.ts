@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // The multi-process stress test runs on its own, after everything else: it measures what
 // several writers on one host do, so other test files must not load the CPU meanwhile.
-const STRESS = ['test/cli/concurrent-processes.test.ts'];
+const STRESS = ['test/integration/cli/concurrent-processes.test.ts'];
 
 export default defineConfig({
   test: {

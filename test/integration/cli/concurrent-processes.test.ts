@@ -2,12 +2,12 @@
 // round after round, on loopback and behind a 20 ms latency proxy. Whatever the interleaving,
 // a run that exits 0 has its platform in the tag; the only other way out is a conflict (3).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseManifestList } from '../../src/index.js';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
-import { getManifest, type PushedList, pushList } from '../support/images.js';
-import { type LatencyProxy, startLatencyProxy } from '../support/latency-proxy.js';
-import { startAnonymousRegistry, type TestRegistry, uniqueRepo } from '../support/registry.js';
-import { type CliRun, runSpawned } from './helpers.js';
+import { parseManifestList } from '../../../src/index.js';
+import { type CliRun, runSpawned } from '../../support/cli.js';
+import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
+import { getManifest, type PushedList, pushList } from '../../support/images.js';
+import { type LatencyProxy, startLatencyProxy } from '../../support/latency-proxy.js';
+import { startAnonymousRegistry, type TestRegistry, uniqueRepo } from '../../support/registry.js';
 
 const WRITERS = ['amd64', 'arm64', 's390x', 'ppc64le', 'riscv64', '386'];
 const BASE = 'mips64le';

@@ -6,10 +6,17 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type HelperBin, makeHelperBin, waitGone } from '../support/credential-helpers.js';
-import { getManifest, pushList } from '../support/images.js';
-import { uniqueRepo } from '../support/registry.js';
-import { CLI_JS, emptyDockerConfig, ensureCliBuilt, lines, ROOT, runSpawned } from './helpers.js';
+import {
+  CLI_JS,
+  emptyDockerConfig,
+  ensureCliBuilt,
+  lines,
+  ROOT,
+  runSpawned,
+} from '../../support/cli.js';
+import { type HelperBin, makeHelperBin, waitGone } from '../../support/credential-helpers.js';
+import { getManifest, pushList } from '../../support/images.js';
+import { uniqueRepo } from '../../support/registry.js';
 
 const regs = inject('registries');
 

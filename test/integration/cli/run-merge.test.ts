@@ -5,11 +5,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
-import { getManifest, pushList } from '../support/images.js';
-import { uniqueRepo } from '../support/registry.js';
-import type { RegistryInfo } from '../support/types.js';
-import { lines, runInProcess } from './helpers.js';
+import { lines, runInProcess } from '../../support/cli.js';
+import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
+import { getManifest, pushList } from '../../support/images.js';
+import { uniqueRepo } from '../../support/registry.js';
+import type { RegistryInfo } from '../../support/types.js';
 
 const regs = inject('registries');
 let proxy: FaultProxy;

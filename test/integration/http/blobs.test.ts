@@ -9,17 +9,17 @@ import {
   RegistryError,
   RequestAbortedError,
   RequestTimeoutError,
-} from '../../src/errors/index.js';
-import { HttpRegistryClient } from '../../src/http/http-registry-client.js';
-import type { RequestEvent } from '../../src/http/request-event.js';
+} from '../../../src/errors/index.js';
+import { HttpRegistryClient } from '../../../src/http/http-registry-client.js';
+import type { RequestEvent } from '../../../src/http/request-event.js';
 import {
   type FaultProxy,
   type OtherOrigin,
   startFaultProxy,
   startOtherOrigin,
-} from '../support/fault-proxy.js';
-import { pushBlob, sha256 } from '../support/images.js';
-import { startTokenRegistry, type TokenTestRegistry, uniqueRepo } from '../support/registry.js';
+} from '../../support/fault-proxy.js';
+import { pushBlob, sha256 } from '../../support/images.js';
+import { startTokenRegistry, type TokenTestRegistry, uniqueRepo } from '../../support/registry.js';
 
 const regs = inject('registries');
 const fast = {

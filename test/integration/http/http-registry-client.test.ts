@@ -8,14 +8,14 @@ import {
   ManifestTooLargeError,
   NotFoundError,
   RegistryError,
-} from '../../src/errors/index.js';
-import { HttpRegistryClient } from '../../src/http/http-registry-client.js';
-import type { RequestEvent } from '../../src/http/request-event.js';
-import { isNotFoundError } from '../../src/registry/client.js';
-import { getManifest, MEDIA_TYPES, pushImage, pushList } from '../support/images.js';
-import { startTokenRegistry, type TokenTestRegistry, uniqueRepo } from '../support/registry.js';
-import { defaultPolicy } from '../support/token-issuer.js';
-import type { RegistryInfo } from '../support/types.js';
+} from '../../../src/errors/index.js';
+import { HttpRegistryClient } from '../../../src/http/http-registry-client.js';
+import type { RequestEvent } from '../../../src/http/request-event.js';
+import { isNotFoundError } from '../../../src/registry/client.js';
+import { getManifest, MEDIA_TYPES, pushImage, pushList } from '../../support/images.js';
+import { startTokenRegistry, type TokenTestRegistry, uniqueRepo } from '../../support/registry.js';
+import { defaultPolicy } from '../../support/token-issuer.js';
+import type { RegistryInfo } from '../../support/types.js';
 
 const regs = inject('registries');
 const fast = {

@@ -8,26 +8,26 @@ import {
   RegistryError,
   RequestAbortedError,
   RequestTimeoutError,
-} from '../../src/errors/index.js';
-import { HttpRegistryClient } from '../../src/http/http-registry-client.js';
-import type { HttpRegistryClientOptions } from '../../src/http/options.js';
-import type { RequestEvent } from '../../src/http/request-event.js';
-import { isNotFoundError } from '../../src/registry/client.js';
+} from '../../../src/errors/index.js';
+import { HttpRegistryClient } from '../../../src/http/http-registry-client.js';
+import type { HttpRegistryClientOptions } from '../../../src/http/options.js';
+import type { RequestEvent } from '../../../src/http/request-event.js';
+import { isNotFoundError } from '../../../src/registry/client.js';
 import {
   type FaultProxy,
   hostileRealm,
   type OtherOrigin,
   startFaultProxy,
   startOtherOrigin,
-} from '../support/fault-proxy.js';
-import { type PushedList, pushList } from '../support/images.js';
+} from '../../support/fault-proxy.js';
+import { type PushedList, pushList } from '../../support/images.js';
 import {
   startBasicRegistry,
   startTokenRegistry,
   type TestRegistry,
   type TokenTestRegistry,
   uniqueRepo,
-} from '../support/registry.js';
+} from '../../support/registry.js';
 
 const MANIFESTS = /\/manifests\//;
 const fastRetry = { retries: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 };

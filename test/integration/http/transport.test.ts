@@ -10,12 +10,12 @@ import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { RegistryError } from '../../src/errors/index.js';
-import { HttpRegistryClient } from '../../src/http/http-registry-client.js';
-import type { RequestEvent } from '../../src/http/request-event.js';
-import { isLoopbackHost } from '../../src/manifest/reference.js';
-import { type PushedList, pushList } from '../support/images.js';
-import { uniqueRepo } from '../support/registry.js';
+import { RegistryError } from '../../../src/errors/index.js';
+import { HttpRegistryClient } from '../../../src/http/http-registry-client.js';
+import type { RequestEvent } from '../../../src/http/request-event.js';
+import { isLoopbackHost } from '../../../src/manifest/reference.js';
+import { type PushedList, pushList } from '../../support/images.js';
+import { uniqueRepo } from '../../support/registry.js';
 
 const regs = inject('registries');
 const name = hostname().toLowerCase();

@@ -7,18 +7,18 @@ import {
   HttpRegistryClient,
   ManifestListMerger,
   parseManifestList,
-} from '../../src/index.js';
-import { runSpawned } from '../cli/helpers.js';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
-import { getManifest, mountBlob, pushList, putManifest } from '../support/images.js';
+} from '../../../src/index.js';
+import { runSpawned } from '../../support/cli.js';
+import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
+import { getManifest, mountBlob, pushList, putManifest } from '../../support/images.js';
 import {
   startAnonymousRegistry,
   startTokenRegistry,
   type TestRegistry,
   type TokenTestRegistry,
   uniqueRepo,
-} from '../support/registry.js';
-import type { RegistryTarget } from '../support/types.js';
+} from '../../support/registry.js';
+import type { RegistryTarget } from '../../support/types.js';
 
 async function archsAt(t: RegistryTarget, repo: string, tag: string) {
   const got = await getManifest(t, repo, tag);

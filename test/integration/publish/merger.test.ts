@@ -7,11 +7,11 @@ import {
   ManifestListMerger,
   parseManifestList,
   type RequestEvent,
-} from '../../src/index.js';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
-import { getManifest, pushList } from '../support/images.js';
-import { startTokenRegistry, type TokenTestRegistry, uniqueRepo } from '../support/registry.js';
-import type { RegistryInfo } from '../support/types.js';
+} from '../../../src/index.js';
+import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
+import { getManifest, pushList } from '../../support/images.js';
+import { startTokenRegistry, type TokenTestRegistry, uniqueRepo } from '../../support/registry.js';
+import type { RegistryInfo } from '../../support/types.js';
 
 const registries = inject('registries');
 
@@ -259,6 +259,6 @@ describe('under token auth, counted', () => {
 });
 
 async function listTagsSafe(reg: RegistryInfo, repo: string): Promise<string[]> {
-  const { listTags } = await import('../support/images.js');
+  const { listTags } = await import('../../support/images.js');
   return listTags(reg, repo);
 }

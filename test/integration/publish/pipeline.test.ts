@@ -9,10 +9,10 @@ import {
   mergeMany,
   parseManifestList,
   type RegistryClient,
-} from '../../src/index.js';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
-import { getManifest, manifestExists, pushList, putManifest } from '../support/images.js';
-import { startAnonymousRegistry, type TestRegistry, uniqueRepo } from '../support/registry.js';
+} from '../../../src/index.js';
+import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
+import { getManifest, manifestExists, pushList, putManifest } from '../../support/images.js';
+import { startAnonymousRegistry, type TestRegistry, uniqueRepo } from '../../support/registry.js';
 
 let reg: TestRegistry;
 let other: TestRegistry;
@@ -290,8 +290,8 @@ describe('mergeMany on a real registry', () => {
 
 describe('two robots on one token registry', () => {
   it('copies children by streaming when the destination robot may not read the source repository', async () => {
-    const { startTokenRegistry } = await import('../support/registry.js');
-    const { defaultPolicy } = await import('../support/token-issuer.js');
+    const { startTokenRegistry } = await import('../../support/registry.js');
+    const { defaultPolicy } = await import('../../support/token-issuer.js');
     const tokenReg = await startTokenRegistry({
       users: { alice: 'alice-pw', carol: 'carol-pw' },
       // carol (the release robot) may pull and push rel/* only; alice (the build robot) all.
@@ -328,7 +328,7 @@ describe('two robots on one token registry', () => {
 
 describe('mergeMany with seed-style credentials', () => {
   it('builds one client per side for the batch: tokens are fetched once per scope', async () => {
-    const { startTokenRegistry } = await import('../support/registry.js');
+    const { startTokenRegistry } = await import('../../support/registry.js');
     const tokenReg = await startTokenRegistry();
     try {
       const repo = uniqueRepo('seedbulk');

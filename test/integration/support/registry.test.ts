@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hostileRealm, startFaultProxy, startOtherOrigin } from '../support/fault-proxy.js';
+import { hostileRealm, startFaultProxy, startOtherOrigin } from '../../support/fault-proxy.js';
 import {
   anonymous,
   asUser,
@@ -18,7 +18,7 @@ import {
   pushList,
   putManifest,
   sha256,
-} from '../support/images.js';
+} from '../../support/images.js';
 import {
   isDockerRegistryInstalled,
   MISSING_REGISTRY_MESSAGE,
@@ -28,8 +28,8 @@ import {
   type TestRegistry,
   type TokenTestRegistry,
   uniqueRepo,
-} from '../support/registry.js';
-import type { RegistryInfo } from '../support/types.js';
+} from '../../support/registry.js';
+import type { RegistryInfo } from '../../support/types.js';
 
 function basic(user: string, pass: string): string {
   return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;

@@ -1,10 +1,10 @@
 // Many concurrent calls sharing one AbortSignal (as mergeMany's jobs do) must neither warn
 // about listener leaks nor lose the ability to abort them all at once.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { HttpRegistryClient, RequestAbortedError } from '../../src/index.js';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
-import { pushList } from '../support/images.js';
-import { startAnonymousRegistry, type TestRegistry, uniqueRepo } from '../support/registry.js';
+import { HttpRegistryClient, RequestAbortedError } from '../../../src/index.js';
+import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
+import { pushList } from '../../support/images.js';
+import { startAnonymousRegistry, type TestRegistry, uniqueRepo } from '../../support/registry.js';
 
 let reg: TestRegistry;
 let proxy: FaultProxy;

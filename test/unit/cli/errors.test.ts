@@ -5,12 +5,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MAX_BULK_FILE_BYTES, parseBulkFile } from '../../src/cli/bulk-file.js';
-import { MAX_STDIN_PASSWORD_BYTES, resolveCredentials } from '../../src/cli/credentials.js';
-import { formatError } from '../../src/cli/errors.js';
-import { ExitCode, exitCodeFor } from '../../src/cli/exit-codes.js';
-import { parseDuration } from '../../src/cli/parse-args.js';
-import { UsageError } from '../../src/cli/usage-error.js';
+import { MAX_BULK_FILE_BYTES, parseBulkFile } from '../../../src/cli/bulk-file.js';
+import { MAX_STDIN_PASSWORD_BYTES, resolveCredentials } from '../../../src/cli/credentials.js';
+import { formatError } from '../../../src/cli/errors.js';
+import { ExitCode, exitCodeFor } from '../../../src/cli/exit-codes.js';
+import { parseDuration } from '../../../src/cli/parse-args.js';
+import { UsageError } from '../../../src/cli/usage-error.js';
 import {
   AuthenticationError,
   ClientsNotSetError,
@@ -28,12 +28,12 @@ import {
   RequestAbortedError,
   RequestTimeoutError,
   UnsupportedOperationError,
-} from '../../src/errors/index.js';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.js';
-import { endlessStream } from '../support/hostile-inputs.js';
-import { getManifest, pushList } from '../support/images.js';
-import { uniqueRepo } from '../support/registry.js';
-import { lines, ROOT, runInProcess } from './helpers.js';
+} from '../../../src/errors/index.js';
+import { lines, ROOT, runInProcess } from '../../support/cli.js';
+import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
+import { endlessStream } from '../../support/hostile-inputs.js';
+import { getManifest, pushList } from '../../support/images.js';
+import { uniqueRepo } from '../../support/registry.js';
 
 describe('exit codes', () => {
   it.each([

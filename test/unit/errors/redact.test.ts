@@ -1,9 +1,9 @@
 // redact(): the net for secrets of unknown shape in every message and log line, and
 // SecretSet: the exact secrets one client holds, in every form it sent them.
 import { describe, expect, it } from 'vitest';
-import { RegistryError } from '../../src/errors/index.js';
-import { redact } from '../../src/errors/redact.js';
-import { SecretSet } from '../../src/http/auth/secret-set.js';
+import { RegistryError } from '../../../src/errors/index.js';
+import { redact } from '../../../src/errors/redact.js';
+import { SecretSet } from '../../../src/http/auth/secret-set.js';
 
 const JWT =
   'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';

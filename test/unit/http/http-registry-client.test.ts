@@ -7,11 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticationError, NotFoundError, RegistryError } from '../../src/errors/index.js';
-import { HttpRegistryClient } from '../../src/http/http-registry-client.js';
-import type { HttpRegistryClientOptions } from '../../src/http/options.js';
-import type { RequestEvent } from '../../src/http/request-event.js';
-import { isNotFoundError } from '../../src/registry/client.js';
+import { AuthenticationError, NotFoundError, RegistryError } from '../../../src/errors/index.js';
+import { HttpRegistryClient } from '../../../src/http/http-registry-client.js';
+import type { HttpRegistryClientOptions } from '../../../src/http/options.js';
+import type { RequestEvent } from '../../../src/http/request-event.js';
+import { isNotFoundError } from '../../../src/registry/client.js';
 
 const LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 const BODY = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: LIST, manifests: [] }));

@@ -1,9 +1,9 @@
 // src/manifest/digest.ts: the one home of "which hash checks which bytes".
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { InvalidDigestError } from '../../src/errors/index.js';
-import { algorithmOf, createDigester, digestOf } from '../../src/manifest/digest.js';
-import { computeDigest } from '../../src/manifest/serialize.js';
+import { InvalidDigestError } from '../../../src/errors/index.js';
+import { algorithmOf, createDigester, digestOf } from '../../../src/manifest/digest.js';
+import { computeDigest } from '../../../src/manifest/serialize.js';
 
 const bytes = new TextEncoder().encode('{"schemaVersion":2}');
 const hex = (algorithm: string) => createHash(algorithm).update(bytes).digest('hex');

@@ -2,15 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   InvalidManifestListError,
   type InvalidManifestListReason,
-} from '../../src/errors/invalid-manifest-list-error.js';
-import { isValidDigest } from '../../src/manifest/digest.js';
+} from '../../../src/errors/invalid-manifest-list-error.js';
+import { isValidDigest } from '../../../src/manifest/digest.js';
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
   OCI_IMAGE_INDEX,
-} from '../../src/manifest/media-types.js';
-import { parseManifestList } from '../../src/manifest/parse.js';
-import { attestation, digest, image, list, sharesNothing } from './fixtures.js';
+} from '../../../src/manifest/media-types.js';
+import { parseManifestList } from '../../../src/manifest/parse.js';
+import { attestation, digest, image, list, sharesNothing } from '../../support/fixtures.js';
 
 function refusal(input: unknown): InvalidManifestListError {
   try {

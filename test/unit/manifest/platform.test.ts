@@ -6,9 +6,9 @@ import {
   isAttestation,
   normalizePlatform,
   platformKey,
-} from '../../src/manifest/platform.js';
-import { entryKind } from '../../src/merge/entries.js';
-import { artifact, attestation, digest, image } from './fixtures.js';
+} from '../../../src/manifest/platform.js';
+import { entryKind } from '../../../src/merge/entries.js';
+import { artifact, attestation, digest, image } from '../../support/fixtures.js';
 
 describe('normalizePlatform (REGISTRY-NOTES §3)', () => {
   it.each([

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidReferenceError } from '../../src/errors/index.js';
+import { InvalidReferenceError } from '../../../src/errors/index.js';
 import {
   isLoopbackHost,
   parseImageReference,
   splitHostPort,
-} from '../../src/manifest/reference.js';
+} from '../../../src/manifest/reference.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { OCI_IMAGE_INDEX } from '../../src/manifest/media-types.js';
-import { parseManifestList } from '../../src/manifest/parse.js';
-import { computeDigest, serializeManifestList } from '../../src/manifest/serialize.js';
-import type { ManifestList } from '../../src/manifest/types.js';
-import { image, list } from './fixtures.js';
+import { OCI_IMAGE_INDEX } from '../../../src/manifest/media-types.js';
+import { parseManifestList } from '../../../src/manifest/parse.js';
+import { computeDigest, serializeManifestList } from '../../../src/manifest/serialize.js';
+import type { ManifestList } from '../../../src/manifest/types.js';
+import { image, list } from '../../support/fixtures.js';
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 

@@ -1,13 +1,13 @@
 // The platform-aware rules: variants, Windows, aliases, attestations, entries without a
 // platform, the merge plan and list equality.
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError } from '../../src/errors/invalid-option-error.js';
-import { OCI_IMAGE_INDEX } from '../../src/manifest/media-types.js';
-import { listsEqual } from '../../src/merge/equality.js';
-import { addMissingArchitectures, getMissingArchitectures } from '../../src/merge/merge-mode.js';
-import { describeMerge } from '../../src/merge/plan.js';
-import { selectArchitectures } from '../../src/merge/select-mode.js';
-import { artifact, attestation, digest, digests, image, list } from './fixtures.js';
+import { InvalidOptionError } from '../../../src/errors/invalid-option-error.js';
+import { OCI_IMAGE_INDEX } from '../../../src/manifest/media-types.js';
+import { listsEqual } from '../../../src/merge/equality.js';
+import { addMissingArchitectures, getMissingArchitectures } from '../../../src/merge/merge-mode.js';
+import { describeMerge } from '../../../src/merge/plan.js';
+import { selectArchitectures } from '../../../src/merge/select-mode.js';
+import { artifact, attestation, digest, digests, image, list } from '../../support/fixtures.js';
 
 const win = (build: string, label: string) =>
   image('windows/amd64', label, { 'os.version': build });

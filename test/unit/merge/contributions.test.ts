@@ -5,7 +5,7 @@ import {
   lostContributions,
   restoreContributions,
 } from '../../../src/merge/contributions.js';
-import { attestation, digests, image, list } from '../fixtures.js';
+import { attestation, digests, image, list } from '../../support/fixtures.js';
 
 const ARCHS = ['amd64', 'arm64', 's390x', 'ppc64le', 'riscv64', '386'];
 

@@ -1,13 +1,13 @@
 // The seed's scenarios (REGISTRY-NOTES §1), in both match modes: for lists of one OS without
 // variants, 'platform' must give exactly what pubtools-quay's 'architecture' matching gives.
 import { describe, expect, it } from 'vitest';
-import { OCI_IMAGE_INDEX } from '../../src/manifest/media-types.js';
-import type { MatchMode } from '../../src/manifest/platform.js';
-import type { ManifestList } from '../../src/manifest/types.js';
-import { listsEqual } from '../../src/merge/equality.js';
-import { addMissingArchitectures, getMissingArchitectures } from '../../src/merge/merge-mode.js';
-import { selectArchitectures } from '../../src/merge/select-mode.js';
-import { archs, deepFreeze, digests, image, list, sharesNothing } from './fixtures.js';
+import { OCI_IMAGE_INDEX } from '../../../src/manifest/media-types.js';
+import type { MatchMode } from '../../../src/manifest/platform.js';
+import type { ManifestList } from '../../../src/manifest/types.js';
+import { listsEqual } from '../../../src/merge/equality.js';
+import { addMissingArchitectures, getMissingArchitectures } from '../../../src/merge/merge-mode.js';
+import { selectArchitectures } from '../../../src/merge/select-mode.js';
+import { archs, deepFreeze, digests, image, list, sharesNothing } from '../../support/fixtures.js';
 
 const modes: MatchMode[] = ['architecture', 'platform'];
 

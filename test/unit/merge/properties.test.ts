@@ -2,16 +2,16 @@
 // aliases, attestations and platform-less artifacts; keys unique within a list.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DOCKER_MANIFEST, OCI_IMAGE_INDEX } from '../../src/manifest/media-types.js';
-import { entryKey, type MatchMode, platformKey } from '../../src/manifest/platform.js';
-import { computeDigest } from '../../src/manifest/serialize.js';
-import type { ManifestDescriptor, ManifestList, Platform } from '../../src/manifest/types.js';
-import { entryKind } from '../../src/merge/entries.js';
-import { listsEqual } from '../../src/merge/equality.js';
-import { addMissingArchitectures, getMissingArchitectures } from '../../src/merge/merge-mode.js';
-import { describeMerge } from '../../src/merge/plan.js';
-import { selectArchitectures } from '../../src/merge/select-mode.js';
-import { artifact, attestation, deepFreeze, sharesNothing } from './fixtures.js';
+import { DOCKER_MANIFEST, OCI_IMAGE_INDEX } from '../../../src/manifest/media-types.js';
+import { entryKey, type MatchMode, platformKey } from '../../../src/manifest/platform.js';
+import { computeDigest } from '../../../src/manifest/serialize.js';
+import type { ManifestDescriptor, ManifestList, Platform } from '../../../src/manifest/types.js';
+import { entryKind } from '../../../src/merge/entries.js';
+import { listsEqual } from '../../../src/merge/equality.js';
+import { addMissingArchitectures, getMissingArchitectures } from '../../../src/merge/merge-mode.js';
+import { describeMerge } from '../../../src/merge/plan.js';
+import { selectArchitectures } from '../../../src/merge/select-mode.js';
+import { artifact, attestation, deepFreeze, sharesNothing } from '../../support/fixtures.js';
 
 const PLATFORMS: Platform[] = [
   { os: 'linux', architecture: 'amd64' },

@@ -15,8 +15,8 @@ import {
   NestingTooDeepError,
   OCI_IMAGE_INDEX,
   OCI_IMAGE_MANIFEST,
-} from '../../src/index.js';
-import { copyChildren, DEFAULT_MAX_INDEX_DEPTH } from '../../src/publish/children.js';
+} from '../../../src/index.js';
+import { copyChildren, DEFAULT_MAX_INDEX_DEPTH } from '../../../src/publish/children.js';
 
 const BUILD_REPO = 'registry.test/build/app';
 const BUILD = `${BUILD_REPO}:s390x`;

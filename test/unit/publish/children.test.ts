@@ -18,7 +18,7 @@ import {
   parseManifestList,
   type RegistryClient,
   UnsupportedOperationError,
-} from '../../src/index.js';
+} from '../../../src/index.js';
 
 const SRC = 'registry.test/acme/app:new';
 const DEST = 'registry.test/acme/app:1.0';

@@ -11,7 +11,7 @@ import {
   mergeMany,
   parseManifestList,
   type RegistryClient,
-} from '../../src/index.js';
+} from '../../../src/index.js';
 
 function list(...archs: string[]) {
   return {

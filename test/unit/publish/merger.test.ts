@@ -7,8 +7,8 @@ import {
   type ManifestList,
   ManifestListMerger,
   type RegistryClient,
-} from '../../src/index.js';
-import { InMemoryRegistryClient } from '../../src/registry/in-memory-client.js';
+} from '../../../src/index.js';
+import { InMemoryRegistryClient } from '../../../src/registry/in-memory-client.js';
 
 const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 const DOCKER_IMAGE = 'application/vnd.docker.distribution.manifest.v2+json';

@@ -13,7 +13,7 @@ import {
   parseManifestList,
   type RegistryClient,
 } from '../../../src/index.js';
-import { archs, image, list } from '../fixtures.js';
+import { archs, image, list } from '../../support/fixtures.js';
 
 const SRC = 'registry.test/acme/app:build';
 const DEST = 'registry.test/acme/app:1.0';

@@ -18,9 +18,9 @@ import {
   ManifestListMergerError,
   type RegistryError,
   RequestTimeoutError,
-} from '../../src/errors/index.js';
-import { HttpRegistryClient } from '../../src/http/http-registry-client.js';
-import type { HttpRegistryClientOptions } from '../../src/http/options.js';
+} from '../../../../src/errors/index.js';
+import { HttpRegistryClient } from '../../../../src/http/http-registry-client.js';
+import type { HttpRegistryClientOptions } from '../../../../src/http/options.js';
 import {
   badLocation,
   challenge,
@@ -34,8 +34,8 @@ import {
   respond,
   startHostileServer,
   tokenEndpoint,
-} from '../support/hostile-server.js';
-import { uniqueRepo } from '../support/registry.js';
+} from '../../../support/hostile-server.js';
+import { uniqueRepo } from '../../../support/registry.js';
 
 const regs = inject('registries');
 

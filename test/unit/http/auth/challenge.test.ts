@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findChallenge, parseWwwAuthenticate } from '../../src/http/auth/challenge.js';
+import { findChallenge, parseWwwAuthenticate } from '../../../../src/http/auth/challenge.js';
 
 describe('parseWwwAuthenticate', () => {
   it('parses a distribution Bearer challenge with commas in a quoted scope', () => {

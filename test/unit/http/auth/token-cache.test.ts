@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseScope, repositoryScope, scopesCover } from '../../src/http/auth/scope.js';
-import { TokenCache, tokenRenewAt } from '../../src/http/auth/token-cache.js';
+import { parseScope, repositoryScope, scopesCover } from '../../../../src/http/auth/scope.js';
+import { TokenCache, tokenRenewAt } from '../../../../src/http/auth/token-cache.js';
 
 describe('scopes', () => {
   it('builds and parses repository scopes', () => {

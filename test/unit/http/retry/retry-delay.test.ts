@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError } from '../../src/errors/index.js';
-import { isRetryableFailure } from '../../src/http/retry/retry-condition.js';
-import { computeRetryDelay, parseRetryAfter } from '../../src/http/retry/retry-delay.js';
-import { DEFAULT_RETRY_POLICY, resolveRetryPolicy } from '../../src/http/retry/retry-policy.js';
+import { InvalidOptionError } from '../../../../src/errors/index.js';
+import { isRetryableFailure } from '../../../../src/http/retry/retry-condition.js';
+import { computeRetryDelay, parseRetryAfter } from '../../../../src/http/retry/retry-delay.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  resolveRetryPolicy,
+} from '../../../../src/http/retry/retry-policy.js';
 
 const policy = resolveRetryPolicy({
   retries: 5,

@@ -5,11 +5,15 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { AuthenticationError, CredentialSourceError } from '../../src/errors/index.js';
-import { HttpRegistryClient } from '../../src/http/http-registry-client.js';
-import { linkToDevZero, makeFifo } from '../support/hostile-inputs.js';
-import { pushList } from '../support/images.js';
-import { startTokenRegistry, type TokenTestRegistry, uniqueRepo } from '../support/registry.js';
+import { AuthenticationError, CredentialSourceError } from '../../../../../src/errors/index.js';
+import { HttpRegistryClient } from '../../../../../src/http/http-registry-client.js';
+import { linkToDevZero, makeFifo } from '../../../../support/hostile-inputs.js';
+import { pushList } from '../../../../support/images.js';
+import {
+  startTokenRegistry,
+  type TokenTestRegistry,
+  uniqueRepo,
+} from '../../../../support/registry.js';
 
 const regs = inject('registries');
 const fast = { retry: { retries: 1, baseDelayMs: 5, maxDelayMs: 20 }, timeout: 5_000 };

@@ -5,12 +5,17 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CredentialSourceError, InvalidOptionError } from '../../src/errors/index.js';
-import { createCredentialChain } from '../../src/http/auth/credentials/credential-chain.js';
-import { runCredentialHelper } from '../../src/http/auth/credentials/credential-helper.js';
-import { readDockerConfig } from '../../src/http/auth/credentials/docker-config.js';
-import { type HelperBin, isAlive, makeHelperBin, waitGone } from '../support/credential-helpers.js';
-import { linkToDevZero, makeFifo, makeLargeJson } from '../support/hostile-inputs.js';
+import { CredentialSourceError, InvalidOptionError } from '../../../../../src/errors/index.js';
+import { createCredentialChain } from '../../../../../src/http/auth/credentials/credential-chain.js';
+import { runCredentialHelper } from '../../../../../src/http/auth/credentials/credential-helper.js';
+import { readDockerConfig } from '../../../../../src/http/auth/credentials/docker-config.js';
+import {
+  type HelperBin,
+  isAlive,
+  makeHelperBin,
+  waitGone,
+} from '../../../../support/credential-helpers.js';
+import { linkToDevZero, makeFifo, makeLargeJson } from '../../../../support/hostile-inputs.js';
 
 let bin: HelperBin;
 let dir: string;

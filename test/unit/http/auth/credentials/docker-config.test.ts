@@ -5,14 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCredentialChain,
   credentialsFromDockerConfig,
-} from '../../src/http/auth/credentials/credential-chain.js';
-import { runCredentialHelper } from '../../src/http/auth/credentials/credential-helper.js';
+} from '../../../../../src/http/auth/credentials/credential-chain.js';
+import { runCredentialHelper } from '../../../../../src/http/auth/credentials/credential-helper.js';
 import {
   DOCKER_HUB_CONFIG_KEY,
   defaultDockerConfigPath,
   dockerConfigKey,
   readDockerConfig,
-} from '../../src/http/auth/credentials/docker-config.js';
+} from '../../../../../src/http/auth/credentials/docker-config.js';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
