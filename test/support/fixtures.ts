@@ -1,4 +1,5 @@
 // Builders for the unit tests: realistic manifest lists without the noise.
+import { expect } from 'vitest';
 import {
   DOCKER_MANIFEST,
   DOCKER_MANIFEST_LIST,
@@ -24,6 +25,11 @@ export function image(
   const platform: Platform = { architecture: architecture as string, os: os as string, ...extra };
   if (variant !== undefined) platform.variant = variant;
   return { mediaType: DOCKER_MANIFEST, digest: digest(label), size: 528, platform };
+}
+
+/** A windows/amd64 image entry of the Windows build `build` (its `os.version`). */
+export function win(build: string, label: string): ManifestDescriptor {
+  return image('windows/amd64', label, { 'os.version': build });
 }
 
 /** A buildx attestation entry for the image of `imageDigest`. */
@@ -76,6 +82,15 @@ export function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
+}
+
+/** Runs `fn` on frozen inputs and checks they still equal their snapshots afterwards. */
+export function untouched<T>(inputs: ManifestList[], fn: () => T): T {
+  const snapshots = inputs.map((l) => structuredClone(l));
+  for (const l of inputs) deepFreeze(l);
+  const out = fn();
+  expect(inputs).toStrictEqual(snapshots);
+  return out;
 }
 
 /** Every object (and array) reachable from `value`. */
