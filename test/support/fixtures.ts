@@ -5,6 +5,7 @@ import {
   DOCKER_MANIFEST_LIST,
   OCI_IMAGE_MANIFEST,
 } from '../../src/manifest/media-types.js';
+import { computeDigest } from '../../src/manifest/serialize.js';
 import type { ManifestDescriptor, ManifestList, Platform } from '../../src/manifest/types.js';
 
 /** A valid sha256 digest made from a short label: `digest('a')` ≠ `digest('b')`. */
@@ -25,6 +26,23 @@ export function image(
   const platform: Platform = { architecture: architecture as string, os: os as string, ...extra };
   if (variant !== undefined) platform.variant = variant;
   return { mediaType: DOCKER_MANIFEST, digest: digest(label), size: 528, platform };
+}
+
+/**
+ * A linux/`architecture` image entry whose digest is the hash of `seed`: unlike {@link image},
+ * two calls without a seed never share a digest (the merger tests' distinct builds).
+ */
+export function entry(
+  architecture: string,
+  seed = `${architecture}-${Math.random()}`,
+  mediaType = DOCKER_MANIFEST,
+): ManifestDescriptor {
+  return {
+    mediaType,
+    digest: computeDigest(seed),
+    size: 500,
+    platform: { architecture, os: 'linux' },
+  };
 }
 
 /** A windows/amd64 image entry of the Windows build `build` (its `os.version`). */

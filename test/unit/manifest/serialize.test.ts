@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidDigestError } from '../../../src/errors/index.js';
 import { OCI_IMAGE_INDEX } from '../../../src/manifest/media-types.js';
 import { parseManifestList } from '../../../src/manifest/parse.js';
 import { computeDigest, serializeManifestList } from '../../../src/manifest/serialize.js';
@@ -66,5 +67,17 @@ describe('computeDigest', () => {
     expect(computeDigest(serializeManifestList(l))).toBe(
       'sha256:dff9de10919148711140d349bf03f1a99eb06f94b03e51715ccebfa7cdc518e2',
     );
+  });
+
+  it.each([
+    ['{}', 'sha256', /^sha256:44136fa3/],
+    ['{}', 'sha512', /^sha512:27c74670/],
+    ['{}', `sha512:${'0'.repeat(128)}`, /^sha512:27c74670/],
+  ])('computeDigest(%s, %s)', (bytes, algorithm, expected) => {
+    expect(computeDigest(bytes, algorithm)).toMatch(expected);
+  });
+
+  it('computeDigest refuses an unknown algorithm with a typed error', () => {
+    expect(() => computeDigest('{}', 'md5')).toThrow(InvalidDigestError);
   });
 });

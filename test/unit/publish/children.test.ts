@@ -1,247 +1,21 @@
-// The merger's publishing guarantees, over the in-memory client: no-op merges, dry runs,
-// media type discipline, children, serialised writers and the digest guard.
+// The children copy (src/publish/children.ts) as the merger runs it, over the in-memory
+// client: mounts on one registry, streams across two, a client without blob methods, the
+// first failure stopping the rest, a refused mount, nested indexes, copyChildren: false.
 import { describe, expect, it } from 'vitest';
 import {
-  computeDigest,
-  DigestMismatchError,
   DOCKER_MANIFEST,
-  DOCKER_MANIFEST_LIST,
-  IncompatibleMediaTypeError,
   InMemoryRegistryClient,
-  InvalidOptionError,
-  type ManifestDescriptor,
-  type ManifestList,
   ManifestListMerger,
   MissingChildrenError,
   OCI_IMAGE_INDEX,
-  OCI_IMAGE_MANIFEST,
   parseManifestList,
   type RegistryClient,
   UnsupportedOperationError,
 } from '../../../src/index.js';
-
-const SRC = 'registry.test/acme/app:new';
-const DEST = 'registry.test/acme/app:1.0';
-
-function entry(
-  architecture: string,
-  seed = `${architecture}-${Math.random()}`,
-  mediaType = DOCKER_MANIFEST,
-): ManifestDescriptor {
-  return {
-    mediaType,
-    digest: computeDigest(seed),
-    size: 500,
-    platform: { architecture, os: 'linux' },
-  };
-}
-
-function list(
-  manifests: ManifestDescriptor[],
-  mediaType = DOCKER_MANIFEST_LIST,
-  extra: Partial<ManifestList> = {},
-): ManifestList {
-  return { schemaVersion: 2, mediaType, manifests, ...extra };
-}
-
-function merger(
-  registry: RegistryClient,
-  extra: Partial<ConstructorParameters<typeof ManifestListMerger>[0]> = {},
-) {
-  return new ManifestListMerger({
-    srcImage: SRC,
-    destImage: DEST,
-    srcClient: registry,
-    destClient: registry,
-    ...extra,
-  });
-}
-
-const writes = (r: InMemoryRegistryClient) =>
-  r.calls.filter((c) => c.method === 'put' || c.method === 'putBlob' || c.method === 'mountBlob');
-
-describe('a merge that changes nothing', () => {
-  it('pushes nothing and reports the existing digest', async () => {
-    const amd = entry('amd64');
-    const s390 = entry('s390x');
-    const registry = new InMemoryRegistryClient();
-    registry.setManifest(SRC, list([amd]));
-    const destDigest = registry.setManifest(DEST, JSON.stringify(list([amd, s390]), null, 2));
-    const result = await merger(registry).mergeManifestLists();
-    expect(result.outcome).not.toBe('pushed');
-    expect(result.unchanged).toBe(true);
-    expect(result.digest).toBe(destDigest);
-    expect(writes(registry)).toEqual([]);
-  });
-
-  it('pushes anyway with force: true', async () => {
-    const amd = entry('amd64');
-    const registry = new InMemoryRegistryClient();
-    registry.setManifest(SRC, list([amd]));
-    registry.setManifest(DEST, list([amd]));
-    const result = await merger(registry).mergeManifestLists({ force: true });
-    expect(result.outcome).toBe('pushed');
-    expect(registry.calls.filter((c) => c.method === 'put')).toHaveLength(1);
-  });
-
-  it('counts Mode B with push the same way', async () => {
-    const amd = entry('amd64');
-    const registry = new InMemoryRegistryClient();
-    registry.setManifest(SRC, list([amd, entry('arm64')]));
-    registry.setManifest(DEST, list([amd]));
-    const result = await merger(registry).mergeSelectedArchitectures(['amd64'], { push: true });
-    expect(result).toMatchObject({ outcome: 'unchanged', unchanged: true });
-    expect(writes(registry)).toEqual([]);
-  });
-});
-
-describe('dry run', () => {
-  it('plans without writing: entries, children, bytes and digest', async () => {
-    const registry = new InMemoryRegistryClient();
-    const amdNew = entry('amd64', 'new');
-    const amdOld = entry('amd64', 'old');
-    const s390 = entry('s390x');
-    registry.setManifest(SRC, list([amdNew]));
-    registry.setManifest(DEST, list([amdOld, s390]));
-    const before = registry.resolveTag(DEST);
-    const plan = await merger(registry).mergeManifestLists({ dryRun: true });
-    expect(plan).toMatchObject({ outcome: 'dry-run', unchanged: false });
-    expect(plan.plan.replaced).toEqual([
-      expect.objectContaining({
-        platform: 'linux/amd64',
-        digest: amdNew.digest,
-        previousDigest: amdOld.digest,
-      }),
-    ]);
-    expect(plan.plan.kept).toEqual([
-      expect.objectContaining({ platform: 'linux/s390x', digest: s390.digest }),
-    ]);
-    expect(plan.digest).toBe(computeDigest(plan.bytes));
-    expect(parseManifestList(plan.bytes).manifests).toEqual([amdNew, s390]);
-    expect(writes(registry)).toEqual([]);
-    expect(registry.resolveTag(DEST)).toBe(before);
-
-    // The real merge then pushes exactly the planned bytes.
-    const real = await merger(registry).mergeManifestLists();
-    expect(real.digest).toBe(plan.digest);
-    expect(registry.resolveTag(DEST)).toBe(plan.digest);
-  });
-
-  it('names the children a push would copy, across repositories', async () => {
-    const registry = new InMemoryRegistryClient();
-    const source = 'registry.test/build/app:s390x';
-    const child = registry.setManifest(
-      `registry.test/build/app@${computeDigest('x')}`.replace(/@.*/, ':child'),
-      '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"a/b","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000","size":0},"layers":[]}',
-    );
-    registry.setManifest(
-      source,
-      list(
-        [
-          {
-            mediaType: OCI_IMAGE_MANIFEST,
-            digest: child,
-            size: 10,
-            platform: { os: 'linux', architecture: 's390x' },
-          },
-        ],
-        OCI_IMAGE_INDEX,
-      ),
-    );
-    registry.setManifest(DEST, list([entry('amd64')]));
-    const plan = await new ManifestListMerger({
-      srcImage: source,
-      destImage: DEST,
-      srcClient: registry,
-      destClient: registry,
-    }).mergeManifestLists({ dryRun: true });
-    expect(plan.childrenToCopy).toEqual([child]);
-    expect(writes(registry)).toEqual([]);
-  });
-});
-
-describe('media type discipline', () => {
-  const ociChild = entry('arm64', 'oci-arm', OCI_IMAGE_MANIFEST);
-
-  it('emits an OCI index rather than a Docker list naming OCI manifests', async () => {
-    const registry = new InMemoryRegistryClient();
-    registry.setManifest(SRC, list([entry('amd64')]));
-    registry.setManifest(DEST, list([ociChild], OCI_IMAGE_INDEX));
-    const result = await merger(registry).mergeManifestLists();
-    expect(result.mediaType).toBe(OCI_IMAGE_INDEX);
-    expect(result.manifestList.mediaType).toBe(OCI_IMAGE_INDEX);
-    expect((await registry.getManifest(DEST)).mediaType).toBe(OCI_IMAGE_INDEX);
-  });
-
-  it("refuses with dockerListConversion: 'error', naming the field, and pushes nothing", async () => {
-    const registry = new InMemoryRegistryClient();
-    registry.setManifest(SRC, list([entry('amd64')]));
-    registry.setManifest(DEST, list([ociChild], OCI_IMAGE_INDEX));
-    const error = await merger(registry, { dockerListConversion: 'error' })
-      .mergeManifestLists()
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(IncompatibleMediaTypeError);
-    expect((error as IncompatibleMediaTypeError).fields).toEqual(['manifests[1].mediaType']);
-    expect(writes(registry)).toEqual([]);
-  });
-
-  it('always writes a top-level mediaType (an index without one is OCI)', async () => {
-    const registry = new InMemoryRegistryClient();
-    registry.setManifest(SRC, {
-      schemaVersion: 2,
-      manifests: [entry('amd64', 'a', OCI_IMAGE_MANIFEST)],
-    });
-    registry.setManifest(DEST, list([entry('s390x', 's', OCI_IMAGE_MANIFEST)], OCI_IMAGE_INDEX));
-    const result = await merger(registry).mergeManifestLists();
-    expect(JSON.parse(new TextDecoder().decode(result.bytes)).mediaType).toBe(OCI_IMAGE_INDEX);
-    expect(result.mediaType).toBe(OCI_IMAGE_INDEX);
-  });
-
-  it("keeps the destination's top-level annotations when the source has none", async () => {
-    const registry = new InMemoryRegistryClient();
-    const annotations = { 'org.opencontainers.image.revision': 'abc123' };
-    registry.setManifest(SRC, list([entry('amd64')], OCI_IMAGE_INDEX));
-    registry.setManifest(DEST, list([entry('s390x')], OCI_IMAGE_INDEX, { annotations }));
-    const result = await merger(registry).mergeManifestLists();
-    expect(result.manifestList.annotations).toEqual(annotations);
-
-    const withOwn = new InMemoryRegistryClient();
-    withOwn.setManifest(
-      SRC,
-      list([entry('amd64')], OCI_IMAGE_INDEX, { annotations: { mine: 'yes' } }),
-    );
-    withOwn.setManifest(DEST, list([entry('s390x')], OCI_IMAGE_INDEX, { annotations }));
-    expect((await merger(withOwn).mergeManifestLists()).manifestList.annotations).toEqual({
-      mine: 'yes',
-    });
-  });
-});
+import { entry, list } from '../../support/fixtures.js';
+import { BUILD, DEST, merger, SRC, storeImage, writes } from '../../support/merges.js';
 
 describe('children', () => {
-  const BUILD = 'registry.test/build/app:s390x';
-
-  /** Stores an image (config + `layers` layer blobs) in BUILD's repository: its list entry. */
-  function storeImage(
-    registry: InMemoryRegistryClient,
-    arch: string,
-    mediaType = DOCKER_MANIFEST,
-    layers = 1,
-  ): ManifestDescriptor {
-    const config = registry.setBlob(BUILD, `${arch}-config`);
-    const bytes = JSON.stringify({
-      schemaVersion: 2,
-      mediaType,
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config, size: 1 },
-      layers: Array.from({ length: layers }, (_, i) => ({
-        mediaType: 'application/vnd.oci.image.layer.v1.tar',
-        digest: registry.setBlob(BUILD, `${arch}-layer-${i}`),
-        size: 1,
-      })),
-    });
-    const digest = registry.setManifest(`registry.test/build/app:${arch}-image`, bytes, mediaType);
-    return { mediaType, digest, size: bytes.length, platform: { os: 'linux', architecture: arch } };
-  }
-
   function crossRepo() {
     const registry = new InMemoryRegistryClient();
     const config = registry.setBlob(BUILD, '{"architecture":"s390x"}');
@@ -343,7 +117,8 @@ describe('children', () => {
 
   it('a failing child copy stops the others: nothing is written after the merge rejects', async () => {
     const registry = new InMemoryRegistryClient();
-    const child = (arch: string) => storeImage(registry, arch, DOCKER_MANIFEST, 0);
+    const child = (arch: string) =>
+      storeImage(registry, arch, { mediaType: DOCKER_MANIFEST, layers: 0, architecture: arch });
     const [a, b] = [child('amd64'), child('arm64')];
     registry.setManifest(BUILD, list([a, b]));
     registry.setManifest(DEST, list([entry('s390x')]));
@@ -414,11 +189,11 @@ describe('children', () => {
 
   it('nested indexes are copied whole, with one bound on requests in flight', async () => {
     const registry = new InMemoryRegistryClient();
-    const image = (arch: string) => storeImage(registry, arch, OCI_IMAGE_MANIFEST);
+    const image = (arch: string) => storeImage(registry, arch, { architecture: arch });
     const children = new Map<string, string[]>();
     const inner = (name: string, archs: string[]) => {
       const images = archs.map(image);
-      const bytes = JSON.stringify(list(images, OCI_IMAGE_INDEX));
+      const bytes = JSON.stringify(list(images, { mediaType: OCI_IMAGE_INDEX }));
       const digest = registry.setManifest(
         `registry.test/build/app:${name}`,
         bytes,
@@ -437,8 +212,8 @@ describe('children', () => {
     };
     const nestedA = inner('a', ['amd64', 'arm64', 'ppc64le']);
     const nestedB = inner('b', ['s390x', 'riscv64', '386']);
-    registry.setManifest(BUILD, list([nestedA, nestedB], OCI_IMAGE_INDEX));
-    registry.setManifest(DEST, list([entry('mips64le')], OCI_IMAGE_INDEX));
+    registry.setManifest(BUILD, list([nestedA, nestedB], { mediaType: OCI_IMAGE_INDEX }));
+    registry.setManifest(DEST, list([entry('mips64le')], { mediaType: OCI_IMAGE_INDEX }));
     let inFlight = 0;
     let maxInFlight = 0;
     const counted = new Proxy(registry, {
@@ -490,81 +265,5 @@ describe('children', () => {
     expect(error).toBeInstanceOf(MissingChildrenError);
     expect((error as MissingChildrenError).digests).toEqual([child]);
     expect(writes(registry)).toEqual([]);
-  });
-});
-
-describe('writers of one tag', () => {
-  it('32 concurrent merges in one process, each adding a platform, lose none', async () => {
-    const registry = new InMemoryRegistryClient();
-    registry.setManifest(DEST, list([entry('amd64', 'base')]));
-    const archs = Array.from({ length: 32 }, (_, i) => `arch${i}`);
-    await Promise.all(
-      archs.map((arch) => {
-        const src = `registry.test/acme/app:${arch}`;
-        registry.setManifest(src, list([entry(arch)]));
-        return new ManifestListMerger({
-          srcImage: src,
-          destImage: DEST,
-          srcClient: registry,
-          destClient: registry,
-        }).mergeManifestLists();
-      }),
-    );
-    const final = parseManifestList((await registry.getManifest(DEST)).bytes);
-    expect(final.manifests.map((m) => m.platform?.architecture).sort()).toEqual(
-      ['amd64', ...archs].sort(),
-    );
-  });
-});
-
-describe('push verification and references', () => {
-  it('fails when the client reports another digest than the bytes have', async () => {
-    const registry = new InMemoryRegistryClient();
-    registry.setManifest(SRC, list([entry('amd64')]));
-    registry.setManifest(DEST, list([entry('s390x')]));
-    // The registry stores the bytes (the tag changes) but answers with another digest.
-    const lying: RegistryClient = {
-      getManifest: (image, o) => registry.getManifest(image, o),
-      putManifest: async (...args) => {
-        await registry.putManifest(...args);
-        return computeDigest('something else');
-      },
-    };
-    const error = await merger(registry, { destClient: lying, soleWriter: true })
-      .mergeManifestLists()
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DigestMismatchError);
-    // It says that the tag was written, and what it resolves to now.
-    expect((error as Error).message).toContain('the tag was written');
-    expect((error as Error).message).toContain(registry.resolveTag(DEST));
-  });
-
-  it('refuses a destination given by digest', () => {
-    expect(
-      () =>
-        new ManifestListMerger({
-          srcImage: SRC,
-          destImage: `registry.test/acme/app@${computeDigest('x')}`,
-        }),
-    ).toThrow(InvalidOptionError);
-  });
-
-  it('re-hosts references with srcHost and host, as the seed does', () => {
-    const m = new ManifestListMerger({
-      srcImage: 'quay.io/a/b:1',
-      destImage: 'quay.io/a/c:2',
-      srcHost: 'src.example:5000',
-      host: 'dest.example',
-    });
-    expect([m.srcImage, m.destImage]).toEqual(['src.example:5000/a/b:1', 'dest.example/a/c:2']);
-    const onlyHost = new ManifestListMerger({
-      srcImage: 'quay.io/a/b:1',
-      destImage: 'quay.io/a/c:2',
-      host: 'mirror.example',
-    });
-    expect([onlyHost.srcImage, onlyHost.destImage]).toEqual([
-      'mirror.example/a/b:1',
-      'mirror.example/a/c:2',
-    ]);
   });
 });

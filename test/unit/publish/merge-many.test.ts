@@ -1,9 +1,8 @@
+// mergeMany (src/publish/merge-many.ts), over the in-memory client: bounded concurrency,
+// progress, failures, stopOnError, abort, dryRun and its options.
 import { describe, expect, it } from 'vitest';
 import {
-  computeDigest,
   DestinationNotFoundError,
-  DOCKER_MANIFEST,
-  DOCKER_MANIFEST_LIST,
   InMemoryRegistryClient,
   InvalidOptionError,
   type MergeJob,
@@ -12,19 +11,7 @@ import {
   parseManifestList,
   type RegistryClient,
 } from '../../../src/index.js';
-
-function list(...archs: string[]) {
-  return {
-    schemaVersion: 2 as const,
-    mediaType: DOCKER_MANIFEST_LIST,
-    manifests: archs.map((architecture) => ({
-      mediaType: DOCKER_MANIFEST,
-      digest: computeDigest(`${architecture}-${Math.random()}`),
-      size: 1,
-      platform: { os: 'linux', architecture },
-    })),
-  };
-}
+import { entry, list } from '../../support/fixtures.js';
 
 /** Wraps a client to count how many getManifest calls run at once. */
 function counting(inner: RegistryClient) {
@@ -53,8 +40,8 @@ describe('mergeMany', () => {
     for (let i = 0; i < 200; i++) {
       const src = `registry.test/app${i}:build`;
       const dest = `registry.test/app${i}:1.0`;
-      registry.setManifest(src, list('amd64'));
-      if (i !== 57) registry.setManifest(dest, list('s390x')); // job 57 has no destination
+      registry.setManifest(src, list([entry('amd64')]));
+      if (i !== 57) registry.setManifest(dest, list([entry('s390x')])); // job 57 has no destination
       jobs.push(
         i % 2 === 0
           ? { srcImage: src, destImage: dest }
@@ -130,8 +117,8 @@ describe('mergeMany', () => {
 
   it('dryRun applies to every job', async () => {
     const registry = new InMemoryRegistryClient();
-    registry.setManifest('registry.test/a:src', list('amd64'));
-    registry.setManifest('registry.test/a:dest', list('s390x'));
+    registry.setManifest('registry.test/a:src', list([entry('amd64')]));
+    registry.setManifest('registry.test/a:dest', list([entry('s390x')]));
     const [outcome] = await mergeMany(
       [{ srcImage: 'registry.test/a:src', destImage: 'registry.test/a:dest' }],
       { srcClient: registry, destClient: registry, dryRun: true },

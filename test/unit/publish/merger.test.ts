@@ -1,36 +1,22 @@
+// The façade (src/publish/merger.ts), over the in-memory client: clients, both modes end to
+// end (what is fetched, pushed and logged), aborts, and how references are resolved.
 import { describe, expect, it, vi } from 'vitest';
 import {
   ClientsNotSetError,
   computeDigest,
   DestinationNotFoundError,
   InvalidManifestListError,
+  InvalidOptionError,
   type ManifestList,
   ManifestListMerger,
   type RegistryClient,
 } from '../../../src/index.js';
 import { InMemoryRegistryClient } from '../../../src/registry/in-memory-client.js';
+import { entry, list } from '../../support/fixtures.js';
+import { DEST, SRC } from '../../support/merges.js';
 
 const DOCKER_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
 const DOCKER_IMAGE = 'application/vnd.docker.distribution.manifest.v2+json';
-const SRC = 'registry.test/acme/app:new';
-const DEST = 'registry.test/acme/app:1.0';
-
-function digestOf(seed: string): string {
-  return computeDigest(seed);
-}
-
-function entry(architecture: string, seed = `${architecture}-${Math.random()}`) {
-  return {
-    mediaType: DOCKER_IMAGE,
-    digest: digestOf(seed),
-    size: 500,
-    platform: { architecture, os: 'linux' },
-  };
-}
-
-function list(...manifests: ReturnType<typeof entry>[]): ManifestList {
-  return { schemaVersion: 2, mediaType: DOCKER_LIST, manifests };
-}
 
 function setup(src: ManifestList | string, dest?: ManifestList) {
   const registry = new InMemoryRegistryClient();
@@ -61,7 +47,7 @@ describe('ManifestListMerger clients', () => {
   });
 
   it('works once setClients() provides them', async () => {
-    const { registry } = setup(list(entry('amd64')), list(entry('s390x')));
+    const { registry } = setup(list([entry('amd64')]), list([entry('s390x')]));
     const merger = new ManifestListMerger({ srcImage: SRC, destImage: DEST });
     merger.setClients(registry, registry);
     const result = await merger.mergeManifestLists();
@@ -78,7 +64,7 @@ describe('mergeManifestLists (Mode A)', () => {
     const s390 = entry('s390x');
     const ppc = entry('ppc64le');
     const oldAmd = entry('amd64', 'old-amd64');
-    const { registry, merger } = setup(list(amd), list(oldAmd, s390, ppc));
+    const { registry, merger } = setup(list([amd]), list([oldAmd, s390, ppc]));
     const before = registry.resolveTag(DEST);
     const result = await merger.mergeManifestLists();
 
@@ -108,8 +94,8 @@ describe('mergeManifestLists (Mode A)', () => {
     const amd = entry('amd64');
     const arm = entry('arm64');
     // Indented JSON: re-serialising would change the digest.
-    const srcText = JSON.stringify(list(amd, arm), null, 3);
-    const { registry, merger } = setup(srcText, list(entry('arm64', 'old-arm')));
+    const srcText = JSON.stringify(list([amd, arm]), null, 3);
+    const { registry, merger } = setup(srcText, list([entry('arm64', 'old-arm')]));
     const result = await merger.mergeManifestLists();
     expect(result.digest).toBe(computeDigest(srcText));
     expect(new TextDecoder().decode(result.bytes)).toBe(srcText);
@@ -118,8 +104,8 @@ describe('mergeManifestLists (Mode A)', () => {
   });
 
   it('emits deterministic compact JSON when the list changes', async () => {
-    const a = setup(list(entry('amd64', 'a')), list(entry('s390x', 's')));
-    const b = setup(list(entry('amd64', 'a')), list(entry('s390x', 's')));
+    const a = setup(list([entry('amd64', 'a')]), list([entry('s390x', 's')]));
+    const b = setup(list([entry('amd64', 'a')]), list([entry('s390x', 's')]));
     const [ra, rb] = [await a.merger.mergeManifestLists(), await b.merger.mergeManifestLists()];
     expect(ra.digest).toBe(rb.digest);
     const text = new TextDecoder().decode(ra.bytes);
@@ -128,7 +114,7 @@ describe('mergeManifestLists (Mode A)', () => {
   });
 
   it('fails with DestinationNotFoundError and pushes nothing when the destination is missing', async () => {
-    const { registry, merger } = setup(list(entry('amd64')));
+    const { registry, merger } = setup(list([entry('amd64')]));
     const error = await merger.mergeManifestLists().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DestinationNotFoundError);
     expect((error as DestinationNotFoundError).image).toBe(DEST);
@@ -142,7 +128,7 @@ describe('mergeManifestLists (Mode A)', () => {
       config: {},
       layers: [],
     });
-    const { registry, merger } = setup(single, list(entry('amd64')));
+    const { registry, merger } = setup(single, list([entry('amd64')]));
     const error = await merger.mergeManifestLists().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidManifestListError);
     expect((error as InvalidManifestListError).reason).toBe('not-a-list');
@@ -154,7 +140,7 @@ describe('mergeManifestLists (Mode A)', () => {
     "writes the seed's four log lines, word for word, with match: %s",
     async (match) => {
       const info = vi.fn();
-      const { registry } = setup(list(entry('amd64')), list(entry('s390x'), entry('ppc64le')));
+      const { registry } = setup(list([entry('amd64')]), list([entry('s390x'), entry('ppc64le')]));
       const merger = new ManifestListMerger({
         srcImage: SRC,
         destImage: DEST,
@@ -180,7 +166,7 @@ describe('mergeManifestLists (Mode A)', () => {
       platform: { os: 'linux', architecture: 'arm', variant: 'v6' },
     };
     const win = { ...entry('amd64'), platform: { os: 'windows', architecture: 'amd64' } };
-    const { registry } = setup(list(entry('amd64')), list(armV6, win));
+    const { registry } = setup(list([entry('amd64')]), list([armV6, win]));
     await new ManifestListMerger({
       srcImage: SRC,
       destImage: DEST,
@@ -197,7 +183,7 @@ describe('mergeManifestLists (Mode A)', () => {
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) =>
       vi.spyOn(console, m).mockImplementation(() => {}),
     );
-    await setup(list(entry('amd64')), list(entry('s390x'))).merger.mergeManifestLists();
+    await setup(list([entry('amd64')]), list([entry('s390x')])).merger.mergeManifestLists();
     for (const spy of spies) {
       expect(spy).not.toHaveBeenCalled();
       spy.mockRestore();
@@ -205,7 +191,7 @@ describe('mergeManifestLists (Mode A)', () => {
   });
 
   it('fetches both sides concurrently', async () => {
-    const inner = setup(list(entry('amd64')), list(entry('s390x'))).registry;
+    const inner = setup(list([entry('amd64')]), list([entry('s390x')])).registry;
     let inFlight = 0;
     let maxInFlight = 0;
     const client: RegistryClient = {
@@ -258,7 +244,7 @@ describe('mergeManifestLists (Mode A)', () => {
   });
 
   it('stops at once on an aborted signal', async () => {
-    const { registry, merger } = setup(list(entry('amd64')), list(entry('s390x')));
+    const { registry, merger } = setup(list([entry('amd64')]), list([entry('s390x')]));
     const controller = new AbortController();
     controller.abort(new Error('cancelled by caller'));
     await expect(merger.mergeManifestLists({ signal: controller.signal })).rejects.toThrow(
@@ -274,7 +260,7 @@ describe('mergeSelectedArchitectures (Mode B)', () => {
     const arm = entry('arm64');
     const oldAmd = entry('amd64', 'old');
     const s390 = entry('s390x');
-    const { registry, merger } = setup(list(amd, arm), list(oldAmd, s390));
+    const { registry, merger } = setup(list([amd, arm]), list([oldAmd, s390]));
     const dry = await merger.mergeSelectedArchitectures(['amd64']);
     expect(dry.outcome).not.toBe('pushed');
     expect(dry.manifestList.manifests).toEqual([amd, s390]);
@@ -293,7 +279,7 @@ describe('mergeSelectedArchitectures (Mode B)', () => {
     ['an axios-style 401', { response: { status: 401 } }],
     ['a plain status 404', { status: 404 }],
   ])('treats a destination that answers %s as absent', async (_name, shape) => {
-    const inner = setup(list(entry('amd64'), entry('arm64'))).registry;
+    const inner = setup(list([entry('amd64'), entry('arm64')])).registry;
     const dest: RegistryClient = shape
       ? {
           getManifest: async () => {
@@ -317,7 +303,7 @@ describe('mergeSelectedArchitectures (Mode B)', () => {
     ['an authentication failure carrying 401', { status: 401, isAuthenticationFailure: true }],
     ['a network error', { code: 'ECONNRESET' }],
   ])('propagates %s from the destination and pushes nothing', async (_name, shape) => {
-    const inner = setup(list(entry('amd64'))).registry;
+    const inner = setup(list([entry('amd64')])).registry;
     const put = vi.fn();
     const dest: RegistryClient = {
       getManifest: async () => {
@@ -339,7 +325,7 @@ describe('mergeSelectedArchitectures (Mode B)', () => {
 
   it('propagates a missing source even in Mode B', async () => {
     const registry = new InMemoryRegistryClient();
-    registry.setManifest(DEST, list(entry('amd64')));
+    registry.setManifest(DEST, list([entry('amd64')]));
     const merger = new ManifestListMerger({
       srcImage: SRC,
       destImage: DEST,
@@ -349,5 +335,36 @@ describe('mergeSelectedArchitectures (Mode B)', () => {
     await expect(merger.mergeSelectedArchitectures(['amd64'])).rejects.toMatchObject({
       isNotFound: true,
     });
+  });
+});
+
+describe('references', () => {
+  it('refuses a destination given by digest', () => {
+    expect(
+      () =>
+        new ManifestListMerger({
+          srcImage: SRC,
+          destImage: `registry.test/acme/app@${computeDigest('x')}`,
+        }),
+    ).toThrow(InvalidOptionError);
+  });
+
+  it('re-hosts references with srcHost and host, as the seed does', () => {
+    const m = new ManifestListMerger({
+      srcImage: 'quay.io/a/b:1',
+      destImage: 'quay.io/a/c:2',
+      srcHost: 'src.example:5000',
+      host: 'dest.example',
+    });
+    expect([m.srcImage, m.destImage]).toEqual(['src.example:5000/a/b:1', 'dest.example/a/c:2']);
+    const onlyHost = new ManifestListMerger({
+      srcImage: 'quay.io/a/b:1',
+      destImage: 'quay.io/a/c:2',
+      host: 'mirror.example',
+    });
+    expect([onlyHost.srcImage, onlyHost.destImage]).toEqual([
+      'mirror.example/a/b:1',
+      'mirror.example/a/c:2',
+    ]);
   });
 });
