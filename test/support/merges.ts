@@ -104,6 +104,32 @@ export function scripted(registry: InMemoryRegistryClient, hooks: Hooks): Regist
   };
 }
 
+/** How many calls of a {@link counted} client run at once, and the most that ever did. */
+export interface InFlight {
+  inFlight: number;
+  max: number;
+}
+
+/** `registry` with every call held 2 ms and counted in `stats` (one `stats` may serve two). */
+export function counted(registry: InMemoryRegistryClient, stats: InFlight): InMemoryRegistryClient {
+  return new Proxy(registry, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || property === 'calls') return value;
+      return async (...args: unknown[]) => {
+        stats.inFlight++;
+        stats.max = Math.max(stats.max, stats.inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        try {
+          return await value.apply(target, args);
+        } finally {
+          stats.inFlight--;
+        }
+      };
+    },
+  });
+}
+
 /** Stores `bytes` in the build repository by digest (of `algorithm`); returns its descriptor. */
 export function storeChild(
   registry: InMemoryRegistryClient,

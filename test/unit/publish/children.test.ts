@@ -1,10 +1,13 @@
 // The children copy (src/publish/children.ts) as the merger runs it, over the in-memory
 // client: mounts on one registry, streams across two, a client without blob methods, the
-// first failure stopping the rest, a refused mount, nested indexes, copyChildren: false.
+// first failure stopping the rest, a refused mount, nested indexes, copyChildren: false; and
+// its parts directly: one bound on requests, the first failure, what is missing.
 import { describe, expect, it } from 'vitest';
 import {
   DOCKER_MANIFEST,
   InMemoryRegistryClient,
+  InvalidDigestError,
+  type ManifestDescriptor,
   ManifestListMerger,
   MissingChildrenError,
   OCI_IMAGE_INDEX,
@@ -12,8 +15,23 @@ import {
   type RegistryClient,
   UnsupportedOperationError,
 } from '../../../src/index.js';
+import {
+  copyChildren,
+  findMissingChildren,
+  manifestExists,
+} from '../../../src/publish/children.js';
 import { entry, list } from '../../support/fixtures.js';
-import { BUILD, DEST, merger, SRC, storeImage, writes } from '../../support/merges.js';
+import {
+  BUILD,
+  BUILD_REPO,
+  counted,
+  DEST,
+  merger,
+  SRC,
+  storeImage,
+  storeIndex,
+  writes,
+} from '../../support/merges.js';
 
 describe('children', () => {
   function crossRepo() {
@@ -214,29 +232,13 @@ describe('children', () => {
     const nestedB = inner('b', ['s390x', 'riscv64', '386']);
     registry.setManifest(BUILD, list([nestedA, nestedB], { mediaType: OCI_IMAGE_INDEX }));
     registry.setManifest(DEST, list([entry('mips64le')], { mediaType: OCI_IMAGE_INDEX }));
-    let inFlight = 0;
-    let maxInFlight = 0;
-    const counted = new Proxy(registry, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function' || property === 'calls') return value;
-        return async (...args: unknown[]) => {
-          inFlight++;
-          maxInFlight = Math.max(maxInFlight, inFlight);
-          await new Promise((r) => setTimeout(r, 2));
-          try {
-            return await value.apply(target, args);
-          } finally {
-            inFlight--;
-          }
-        };
-      },
-    });
+    const stats = { inFlight: 0, max: 0 };
+    const client = counted(registry, stats);
     const result = await new ManifestListMerger({
       srcImage: BUILD,
       destImage: DEST,
-      srcClient: counted,
-      destClient: counted,
+      srcClient: client,
+      destClient: client,
       copyConcurrency: 2,
       soleWriter: true,
     }).mergeManifestLists();
@@ -248,7 +250,7 @@ describe('children', () => {
     }
     for (const d of [nestedA.digest, nestedB.digest])
       expect(registry.holdsManifest(DEST, d)).toBe(true);
-    expect(maxInFlight).toBeLessThanOrEqual(2);
+    expect(stats.max).toBeLessThanOrEqual(2);
   });
 
   it('with copyChildren: false fails listing every missing digest and pushes nothing', async () => {
@@ -265,5 +267,111 @@ describe('children', () => {
     expect(error).toBeInstanceOf(MissingChildrenError);
     expect((error as MissingChildrenError).digests).toEqual([child]);
     expect(writes(registry)).toEqual([]);
+  });
+});
+
+describe('copyChildren, findMissingChildren, manifestExists', () => {
+  const OTHER = 'other.test/acme/app:1.0';
+
+  it('one bound covers every request of a copy across registries, however deep the indexes', async () => {
+    const source = new InMemoryRegistryClient();
+    const index = (name: string) =>
+      storeIndex(
+        source,
+        ['amd64', 'arm64', 's390x'].map((arch) => storeImage(source, `${name}-${arch}`)),
+      );
+    const target = new InMemoryRegistryClient();
+    const stats = { inFlight: 0, max: 0 };
+    const report = await copyChildren([index('a'), index('b')], {
+      srcClient: counted(source, stats),
+      srcImage: BUILD,
+      destClient: counted(target, stats),
+      destImage: OTHER,
+      concurrency: 3,
+    });
+    expect(report).toMatchObject({ mountedBlobs: 0, uploadedBlobs: 12, presentBlobs: 0 });
+    expect(report.manifests).toHaveLength(8);
+    expect(stats.max).toBe(3);
+  });
+
+  it('the first failure stops the copy: nothing new starts, and it rejects with that failure once the rest settled', async () => {
+    const registry = new InMemoryRegistryClient();
+    const [a, b, c] = ['a', 'b', 'c'].map((label) => storeImage(registry, label));
+    const asked: string[] = [];
+    let bSettled = false;
+    const source: RegistryClient = {
+      getManifest: async (image, o) => {
+        asked.push(image);
+        if (image.endsWith(a?.digest as string)) {
+          await new Promise((r) => setTimeout(r, 5));
+          throw Object.assign(new Error('boom on a'), { status: 500 });
+        }
+        if (image.endsWith(b?.digest as string)) {
+          await new Promise((r) => o?.signal?.addEventListener('abort', r));
+          await new Promise((r) => setTimeout(r, 20));
+          bSettled = true;
+          throw o?.signal?.reason;
+        }
+        return registry.getManifest(image, o);
+      },
+      putManifest: (...args) => registry.putManifest(...args),
+    };
+    const target = new InMemoryRegistryClient();
+    let settledAtRejection: boolean | undefined;
+    const error = await copyChildren([a, b, c] as ManifestDescriptor[], {
+      srcClient: source,
+      srcImage: BUILD,
+      destClient: target,
+      destImage: OTHER,
+      concurrency: 2,
+    }).catch((e: unknown) => {
+      settledAtRejection = bSettled;
+      return e;
+    });
+    expect((error as Error).message).toBe('boom on a');
+    expect(settledAtRejection).toBe(true);
+    expect(asked.some((image) => image.endsWith(c?.digest as string))).toBe(false);
+    expect(target.calls.filter((call) => call.method === 'put')).toEqual([]);
+  });
+
+  it('findMissingChildren: what the destination lacks, in list order, each digest once', async () => {
+    const registry = new InMemoryRegistryClient();
+    const [x, y, z, k] = ['x', 'y', 'z', 'k'].map((label) => storeImage(registry, label));
+    const bytes = (await registry.getManifest(`${BUILD_REPO}@${x?.digest}`)).bytes;
+    registry.setManifest(`registry.test/acme/app@${x?.digest}`, bytes, x?.mediaType);
+    const ctx = {
+      srcClient: registry,
+      srcImage: BUILD,
+      destClient: registry,
+      destImage: DEST,
+      concurrency: 2,
+    };
+    const missing = await findMissingChildren(
+      [y, x, y, z, k] as ManifestDescriptor[],
+      new Set([k?.digest as string]),
+      ctx,
+    );
+    expect(missing.map((d) => d.digest)).toEqual([y?.digest, z?.digest]);
+
+    registry.calls.length = 0;
+    const blake3 = { ...(y as ManifestDescriptor), digest: `blake3:${'a'.repeat(64)}` };
+    await expect(
+      findMissingChildren([z, blake3] as ManifestDescriptor[], new Set(), ctx),
+    ).rejects.toBeInstanceOf(InvalidDigestError);
+    expect(registry.calls).toEqual([]);
+  });
+
+  it("manifestExists asks with HEAD (a HEAD's 404 confirmed by GET), or with GET when the client has no HEAD", async () => {
+    const registry = new InMemoryRegistryClient();
+    const image = storeImage(registry, 'present');
+    const getOnly: RegistryClient = {
+      getManifest: (...args) => registry.getManifest(...args),
+      putManifest: (...args) => registry.putManifest(...args),
+    };
+    for (const client of [registry, getOnly]) {
+      expect(await manifestExists(client, BUILD, image.digest)).toBe(true);
+      expect(await manifestExists(client, DEST, image.digest)).toBe(false);
+    }
+    expect(registry.calls.map((c) => c.method)).toEqual(['head', 'head', 'get', 'get', 'get']);
   });
 });
