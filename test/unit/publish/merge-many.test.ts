@@ -9,29 +9,9 @@ import {
   type MergeProgress,
   mergeMany,
   parseManifestList,
-  type RegistryClient,
 } from '../../../src/index.js';
 import { entry, list } from '../../support/fixtures.js';
-
-/** Wraps a client to count how many getManifest calls run at once. */
-function counting(inner: RegistryClient) {
-  const stats = { inFlight: 0, max: 0 };
-  const client: RegistryClient = {
-    async getManifest(image, o) {
-      stats.inFlight++;
-      stats.max = Math.max(stats.max, stats.inFlight);
-      await new Promise((r) => setTimeout(r, 1));
-      try {
-        return await inner.getManifest(image, o);
-      } finally {
-        stats.inFlight--;
-      }
-    },
-    putManifest: (...a) => inner.putManifest(...a),
-    headManifest: (...a) => inner.headManifest!(...a),
-  };
-  return { client, stats };
-}
+import { counted } from '../../support/merges.js';
 
 describe('mergeMany', () => {
   it('runs 200 jobs with bounded concurrency, reports progress, and one failure stops nothing', async () => {
@@ -56,7 +36,8 @@ describe('mergeMany', () => {
     }
     // Job 57 is Mode B (odd): make it Mode A so its missing destination is an error.
     jobs[57] = { srcImage: 'registry.test/app57:build', destImage: 'registry.test/app57:1.0' };
-    const { client, stats } = counting(registry);
+    const stats = { inFlight: 0, max: 0 };
+    const client = counted(registry, stats);
     const events: MergeProgress[] = [];
     const outcomes = await mergeMany(jobs, {
       srcClient: client,
