@@ -1,7 +1,7 @@
-// Hostile Docker credential helpers: shell scripts named `docker-credential-NAME` in a temp
-// bin directory, for tests of the limits on helpers (timeout, output cap, children left
-// behind). Each writes the pid of any process it leaves behind to `$HELPER_PID_FILE`, so a
-// test can check that nothing is left running.
+// Docker credential helpers: shell scripts named `docker-credential-NAME` in a temp bin
+// directory. One plays by the rules (`test`); the hostile ones are for tests of the limits on
+// helpers (timeout, output cap, children left behind). Each writes the pid of any process it
+// leaves behind to `$HELPER_PID_FILE`, so a test can check that nothing is left running.
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -20,14 +20,33 @@ export const HOSTILE_HELPERS = {
   slow: `sleep "\${HELPER_DELAY:-1}"\necho '{"Username":"slow","Secret":"slow-secret"}'\n`,
 } as const;
 
+/**
+ * `docker-credential-test`: records the server URL it reads on stdin in `$STDIN_LOG`, and
+ * answers per server URL (an identity token for `token.example.com`, bad JSON, a crash, and
+ * "credentials not found" for any other).
+ */
+export const TEST_HELPER = `IFS= read -r host || true
+printf '%s\\n' "$host" >> "$STDIN_LOG"
+case "$host" in
+  "helper.example.com") echo '{"ServerURL":"helper.example.com","Username":"helper-user","Secret":"helper:secret"}' ;;
+  "token.example.com") echo '{"ServerURL":"token.example.com","Username":"<token>","Secret":"id-token-1"}' ;;
+  "https://index.docker.io/v1/") echo '{"ServerURL":"hub","Username":"hubuser","Secret":"hubpass"}' ;;
+  "broken.example.com") echo 'not json' ;;
+  "crash.example.com") echo 'boom' >&2; exit 3 ;;
+  *) echo "credentials not found in native keychain"; exit 1 ;;
+esac
+`;
+
 /** A name of {@link HOSTILE_HELPERS}. */
 export type HostileHelper = keyof typeof HOSTILE_HELPERS;
 
-/** A temp bin directory holding every hostile helper. */
+/** A temp bin directory holding `docker-credential-test` and every hostile helper. */
 export interface HelperBin {
   dir: string;
-  /** `process.env` with the bin first on `PATH` and `HELPER_PID_FILE` set. */
+  /** `process.env` with the bin first on `PATH`, and `HELPER_PID_FILE` and `STDIN_LOG` set. */
   env: NodeJS.ProcessEnv;
+  /** Where `docker-credential-test` records what it read on stdin, a line per call. */
+  stdinLog: string;
   /** The pid a helper wrote to `$HELPER_PID_FILE` (what it left behind), if any. */
   leftPid(): number | undefined;
   /** Forgets the recorded pid (between tests). */
@@ -36,15 +55,16 @@ export interface HelperBin {
   remove(): void;
 }
 
-/** Writes every hostile helper into a fresh temp directory. */
+/** Writes `docker-credential-test` and every hostile helper into a fresh temp directory. */
 export function makeHelperBin(): HelperBin {
   const dir = mkdtempSync(join(tmpdir(), 'mlm-helpers-'));
-  for (const [name, body] of Object.entries(HOSTILE_HELPERS)) {
+  for (const [name, body] of Object.entries({ test: TEST_HELPER, ...HOSTILE_HELPERS })) {
     const path = join(dir, `docker-credential-${name}`);
     writeFileSync(path, `#!/bin/sh\n${body}`);
     chmodSync(path, 0o755);
   }
   const pidFile = join(dir, 'left.pid');
+  const stdinLog = join(dir, 'stdin.log');
   const leftPid = (): number | undefined => {
     if (!existsSync(pidFile)) return undefined;
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
@@ -56,7 +76,9 @@ export function makeHelperBin(): HelperBin {
       ...process.env,
       PATH: `${dir}${delimiter}${process.env['PATH'] ?? ''}`,
       HELPER_PID_FILE: pidFile,
+      STDIN_LOG: stdinLog,
     },
+    stdinLog,
     leftPid,
     reset: () => rmSync(pidFile, { force: true }),
     remove: () => {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError } from '../../../../src/errors/index.js';
-import { isRetryableFailure } from '../../../../src/http/retry/retry-condition.js';
 import { computeRetryDelay, parseRetryAfter } from '../../../../src/http/retry/retry-delay.js';
-import {
-  DEFAULT_RETRY_POLICY,
-  resolveRetryPolicy,
-} from '../../../../src/http/retry/retry-policy.js';
+import { resolveRetryPolicy } from '../../../../src/http/retry/retry-policy.js';
 
 const policy = resolveRetryPolicy({
   retries: 5,
@@ -54,76 +49,5 @@ describe('computeRetryDelay', () => {
     expect(computeRetryDelay(1, policy, 1_500)).toBe(1_500);
     expect(computeRetryDelay(1, policy, 0)).toBe(0);
     expect(computeRetryDelay(1, policy, 3_600_000)).toBe(5_000);
-  });
-});
-
-describe('resolveRetryPolicy', () => {
-  it('fills undefined fields with defaults instead of wiping them', () => {
-    expect(resolveRetryPolicy({ retries: undefined, baseDelayMs: 10 })).toEqual({
-      ...DEFAULT_RETRY_POLICY,
-      baseDelayMs: 10,
-    });
-    expect(resolveRetryPolicy()).toEqual(DEFAULT_RETRY_POLICY);
-    expect(resolveRetryPolicy({ retries: 0 }).retries).toBe(0);
-  });
-  it.each([
-    [{ retries: -1 }, 'retry.retries'],
-    [{ retries: 1.5 }, 'retry.retries'],
-    [{ retries: Number.POSITIVE_INFINITY }, 'retry.retries'],
-    [{ retries: 101 }, 'retry.retries'],
-    [{ maxDelayMs: Number.NaN }, 'retry.maxDelayMs'],
-    [{ baseDelayMs: -5 }, 'retry.baseDelayMs'],
-    [{ maxRetryAfterMs: 2 ** 31 }, 'retry.maxRetryAfterMs'],
-    [{ baseDelayMs: '10' as unknown as number }, 'retry.baseDelayMs'],
-  ])('refuses %o with InvalidOptionError (no silent default)', (policy, option) => {
-    const error = (() => {
-      try {
-        resolveRetryPolicy(policy);
-      } catch (e) {
-        return e;
-      }
-      return undefined;
-    })();
-    expect(error).toBeInstanceOf(InvalidOptionError);
-    expect((error as InvalidOptionError).option).toBe(option);
-  });
-});
-
-describe('isRetryableFailure', () => {
-  const statusFailure = (status: number) => ({
-    message: `Request failed with status code ${status}`,
-    response: { status },
-  });
-  it.each([408, 429, 500, 502, 503, 504])('retries status %d', (status) => {
-    expect(isRetryableFailure(statusFailure(status))).toBe(true);
-  });
-  it.each([400, 401, 403, 404, 405, 409, 501])('does not retry status %d', (status) => {
-    expect(isRetryableFailure(statusFailure(status))).toBe(false);
-  });
-  it('retries a body cut off mid-way, although axios attaches a 200 response to it', () => {
-    expect(
-      isRetryableFailure({
-        code: 'ERR_BAD_RESPONSE',
-        message: 'stream has been aborted',
-        response: { status: 200 },
-      }),
-    ).toBe(true);
-    expect(
-      isRetryableFailure({ code: 'ECONNRESET', message: 'aborted', response: { status: 200 } }),
-    ).toBe(true);
-  });
-  it('retries network errors and attempt timeouts, never cancellations', () => {
-    for (const code of ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE']) {
-      expect(isRetryableFailure({ code })).toBe(true);
-    }
-    expect(isRetryableFailure({ message: 'socket hang up' })).toBe(true);
-    expect(isRetryableFailure({ code: 'ERR_CANCELED' })).toBe(false);
-    expect(
-      isRetryableFailure({
-        code: 'ERR_BAD_RESPONSE',
-        message: 'maxContentLength size of 1 exceeded',
-      }),
-    ).toBe(false);
-    expect(isRetryableFailure({ code: 'ENOTFOUND' })).toBe(false);
   });
 });

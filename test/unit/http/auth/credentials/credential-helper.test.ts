@@ -1,27 +1,27 @@
-// The limits on where credentials come from: a credential helper's time and output (its
-// whole process group killed past them), and Docker config files that are not regular files
-// or are too large. Each failure is a CredentialSourceError naming the helper or the file.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Credential helpers (src/http/auth/credentials/credential-helper.ts): the protocol (server
+// URL on stdin, Username/Secret out, <token> for identity tokens), and the limits on a
+// helper's time and output (its whole process group killed past them). Each failure is a
+// CredentialSourceError naming the helper.
+import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialSourceError, InvalidOptionError } from '../../../../../src/errors/index.js';
 import { createCredentialChain } from '../../../../../src/http/auth/credentials/credential-chain.js';
 import { runCredentialHelper } from '../../../../../src/http/auth/credentials/credential-helper.js';
-import { readDockerConfig } from '../../../../../src/http/auth/credentials/docker-config.js';
 import {
   type HelperBin,
   isAlive,
   makeHelperBin,
   waitGone,
 } from '../../../../support/credential-helpers.js';
-import { linkToDevZero, makeFifo, makeLargeJson } from '../../../../support/hostile-inputs.js';
+import { settle } from '../../../../support/settle.js';
 
 let bin: HelperBin;
-let dir: string;
+let env: NodeJS.ProcessEnv;
+let stdinLog: string;
 beforeAll(() => {
   bin = makeHelperBin();
-  dir = mkdtempSync(join(tmpdir(), 'mlm-config-limits-'));
+  env = bin.env;
+  stdinLog = bin.stdinLog;
 });
 afterEach(() => {
   const left = bin.leftPid();
@@ -30,18 +30,39 @@ afterEach(() => {
 });
 afterAll(() => {
   bin?.remove();
-  rmSync(dir, { recursive: true, force: true });
 });
 
-/** The error a promise rejects with, and how long it took to settle. */
-async function settle(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
-  const started = Date.now();
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return { error, ms: Date.now() - started };
-}
+describe('credential helper', () => {
+  it('sends the server URL on stdin and reads Username/Secret', async () => {
+    expect(await runCredentialHelper('test', 'helper.example.com', { env })).toEqual({
+      username: 'helper-user',
+      password: 'helper:secret',
+    });
+    expect((await readFile(stdinLog, 'utf8')).split('\n')).toContain('helper.example.com');
+  });
+  it('maps Username <token> to an identity token', async () => {
+    expect(await runCredentialHelper('test', 'token.example.com', { env })).toEqual({
+      identityToken: 'id-token-1',
+    });
+  });
+  it('answers undefined for "credentials not found"', async () => {
+    expect(await runCredentialHelper('test', 'unknown.example.com', { env })).toBeUndefined();
+  });
+  it('fails clearly, without the output, for a crash, bad JSON or a missing helper', async () => {
+    await expect(runCredentialHelper('test', 'crash.example.com', { env })).rejects.toThrow(
+      /exit code 3/,
+    );
+    await expect(runCredentialHelper('test', 'broken.example.com', { env })).rejects.toThrow(
+      /not JSON/,
+    );
+    await expect(runCredentialHelper('missing-helper', 'x', { env })).rejects.toThrow(
+      /could not be run/,
+    );
+    await expect(runCredentialHelper('../evil', 'x', { env })).rejects.toThrow(
+      /Invalid credential helper/,
+    );
+  });
+});
 
 describe('credential helper limits', () => {
   it.each([
@@ -113,58 +134,5 @@ describe('credential helper limits', () => {
     expect(error).toMatchObject({ code: 'CREDENTIAL_SOURCE_FAILED', reason: 'helper-timeout' });
     expect(ms).toBeLessThan(3_000);
     await waitGone(bin.leftPid() as number);
-  });
-});
-
-describe('Docker config files', () => {
-  const fresh = (name: string): string => {
-    const d = join(dir, name);
-    mkdirSync(d);
-    return d;
-  };
-
-  it.each([
-    { name: 'a FIFO', make: (d: string) => makeFifo(d), reason: 'not-a-file', says: /a FIFO/ },
-    {
-      name: 'a link to /dev/zero',
-      make: (d: string) => linkToDevZero(d),
-      reason: 'not-a-file',
-      says: /a character device/,
-    },
-    { name: 'a directory', make: (d: string) => d, reason: 'not-a-file', says: /a directory/ },
-    {
-      name: 'a 2 MiB file',
-      make: (d: string) => makeLargeJson(d, 2 << 20),
-      reason: 'too-large',
-      says: /larger than 1048576 bytes/,
-    },
-  ])('$name is refused at once, naming the file', async (c) => {
-    const path = c.make(fresh(c.name.replace(/\W+/g, '-')));
-    const { error, ms } = await settle(readDockerConfig(path));
-    expect(error).toBeInstanceOf(CredentialSourceError);
-    expect(error).toMatchObject({ reason: c.reason, source: path });
-    const message = (error as Error).message;
-    expect(message).toContain(path);
-    expect(message).toMatch(c.says);
-    expect(message).not.toMatch(/undefined/);
-    expect(ms).toBeLessThan(2_000);
-  });
-
-  it('reads a file up to maxBytes, and refuses one byte more', async () => {
-    const path = makeLargeJson(fresh('sized'), 1000);
-    expect(await readDockerConfig(path, { maxBytes: 1000 })).toEqual({});
-    await expect(readDockerConfig(path, { maxBytes: 999 })).rejects.toMatchObject({
-      reason: 'too-large',
-      limit: 999,
-    });
-  });
-
-  it('a chain whose config path is a FIFO fails at once with the typed error', async () => {
-    const d = fresh('chain-fifo');
-    makeFifo(d);
-    const chain = createCredentialChain({ dockerConfig: true, env: { DOCKER_CONFIG: d } });
-    const { error, ms } = await settle(Promise.resolve(chain('registry.example.com')));
-    expect(error).toMatchObject({ reason: 'not-a-file', source: join(d, 'config.json') });
-    expect(ms).toBeLessThan(2_000);
   });
 });
