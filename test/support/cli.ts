@@ -1,5 +1,6 @@
 // Runs the CLI in-process (runCli with injected argv, stdio and environment) or as a real
-// process (`node dist/cli.js`, built on demand), and collects what it printed.
+// process (`node dist/cli.js`, built on demand), and collects what it printed; stages the two
+// lists a CLI merge needs.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,9 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { CliIo, CliWritable } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
+import { pushList } from './images.js';
+import { uniqueRepo } from './registry.js';
+import type { RegistryInfo } from './types.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLI_JS = join(ROOT, 'dist', 'cli.js');
@@ -127,4 +131,21 @@ export function runSpawned(argv: string[], opts: RunOptions = {}): Promise<CliRu
 /** The lines of a text, without the trailing empty one. */
 export function lines(text: string): string[] {
   return text.split('\n').filter((l, i, all) => !(l === '' && i === all.length - 1));
+}
+
+/** A source (`src`) and a destination (`dest`) list in a fresh repository of `reg`. */
+export async function stageRepo(
+  reg: RegistryInfo,
+  src: string[] = ['linux/amd64', 'linux/arm64'],
+  dest: string[] = ['linux/amd64', 'linux/s390x'],
+): Promise<{ repo: string; src: string; dest: string; destDigest: string }> {
+  const repo = uniqueRepo('cli');
+  const d = await pushList(reg, repo, 'dest', { platforms: dest });
+  await pushList(reg, repo, 'src', { platforms: src });
+  return {
+    repo,
+    src: `${reg.host}/${repo}:src`,
+    dest: `${reg.host}/${repo}:dest`,
+    destDigest: d.digest,
+  };
 }

@@ -24,6 +24,10 @@ export interface ProxyLogEntry {
   fault?: FaultAction['action'];
 }
 
+/** The requests of a proxy log that could write: everything but GET and HEAD. */
+export const writeRequests = (log: readonly ProxyLogEntry[]): ProxyLogEntry[] =>
+  log.filter((e) => e.method !== 'GET' && e.method !== 'HEAD');
+
 export type FaultAction =
   | {
       action: 'respond';

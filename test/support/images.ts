@@ -368,6 +368,35 @@ export async function listTags(t: RegistryTarget, repo: string): Promise<string[
   return (JSON.parse(body) as { tags?: string[] | null }).tags ?? [];
 }
 
+/** The platforms of a list's entries (its bytes), as `os/architecture` (variants left out). */
+export function platformsOf(bytes: Buffer): string[] {
+  const list = JSON.parse(bytes.toString('utf8')) as {
+    manifests: { platform?: { os: string; architecture: string } }[];
+  };
+  return list.manifests.map((m) => `${m.platform?.os}/${m.platform?.architecture}`);
+}
+
+/** What `repo:tag` holds: its digest, its entries, and their platforms and architectures. */
+export async function listAt(
+  t: RegistryTarget,
+  repo: string,
+  tag: string,
+): Promise<{ digest: string; manifests: Descriptor[]; platforms: string[]; archs: string[] }> {
+  const got = await getManifest(t, repo, tag);
+  const { manifests } = JSON.parse(got.bytes.toString('utf8')) as { manifests: Descriptor[] };
+  return {
+    digest: got.digest,
+    manifests,
+    platforms: platformsOf(got.bytes),
+    archs: manifests.map((m) => m.platform?.architecture ?? m.digest),
+  };
+}
+
+/** The architectures of the entries `repo:tag` holds (an entry without a platform: its digest). */
+export async function archsAt(t: RegistryTarget, repo: string, tag: string): Promise<string[]> {
+  return (await listAt(t, repo, tag)).archs;
+}
+
 function toBytes(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value, null, 2));
 }

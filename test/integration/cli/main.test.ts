@@ -15,17 +15,10 @@ import {
   runSpawned,
 } from '../../support/cli.js';
 import { type HelperBin, makeHelperBin, waitGone } from '../../support/credential-helpers.js';
-import { getManifest, pushList } from '../../support/images.js';
+import { getManifest, platformsOf, pushList } from '../../support/images.js';
 import { uniqueRepo } from '../../support/registry.js';
 
 const regs = inject('registries');
-
-function platformsOf(bytes: Buffer): string[] {
-  const list = JSON.parse(bytes.toString('utf8')) as {
-    manifests: { platform?: { os: string; architecture: string } }[];
-  };
-  return list.manifests.map((m) => `${m.platform?.os}/${m.platform?.architecture}`);
-}
 
 let helpers: HelperBin;
 beforeAll(async () => {

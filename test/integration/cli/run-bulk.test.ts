@@ -1,0 +1,125 @@
+// `bulk` (src/cli/run-bulk.ts) in process, against the real registries of the global setup:
+// lines and JSON files, concurrency, failures, stdin, --fail-fast.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { lines, runInProcess, stageRepo } from '../../support/cli.js';
+import { getManifest, platformsOf } from '../../support/images.js';
+
+const regs = inject('registries');
+const tmp = mkdtempSync(join(tmpdir(), 'mlm-cli-test-'));
+
+describe('bulk', () => {
+  it("runs 'SRC DEST' lines with a concurrency, one result line per job", async () => {
+    const jobs = await Promise.all([
+      stageRepo(regs.anonymous),
+      stageRepo(regs.anonymous),
+      stageRepo(regs.anonymous),
+    ]);
+    const file = join(tmp, 'jobs.txt');
+    writeFileSync(file, `# three merges\n${jobs.map((j) => `${j.src} ${j.dest}`).join('\n')}\n\n`);
+    const run = await runInProcess(['bulk', file, '--concurrency', '2']);
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout).filter((l) => l.startsWith('ok'))).toHaveLength(3);
+    expect(run.stdout).toContain('3 job(s): 3 pushed');
+    for (const j of jobs) {
+      expect(platformsOf((await getManifest(regs.anonymous, j.repo, 'dest')).bytes)).toEqual([
+        'linux/amd64',
+        'linux/arm64',
+        'linux/s390x',
+      ]);
+    }
+  });
+
+  it('runs a JSON file of both modes; a failing job does not stop the others (exit 1)', async () => {
+    const a = await stageRepo(regs.anonymous);
+    const b = await stageRepo(regs.anonymous);
+    const file = join(tmp, 'jobs.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { src: a.src, dest: a.dest },
+        { src: `${a.src}-missing`, dest: a.dest },
+        { src: b.src, dest: b.dest, archs: ['arm64'], push: true },
+      ]),
+    );
+    const run = await runInProcess(['bulk', file, '--json']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json).toMatchObject({ command: 'bulk', total: 3, succeeded: 2, failed: 1, skipped: 0 });
+    expect(json.jobs.map((j: { status: string }) => j.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(json.jobs[1].error.code).toBe('NOT_FOUND');
+    expect(json.jobs[2]).toMatchObject({ mode: 'select', pushed: true });
+    expect(platformsOf((await getManifest(regs.anonymous, b.repo, 'dest')).bytes)).toEqual([
+      'linux/arm64',
+      'linux/amd64',
+      'linux/s390x',
+    ]);
+  });
+
+  it('reads jobs from stdin, draws a progress bar on a terminal, and --dry-run writes nothing', async () => {
+    const a = await stageRepo(regs.anonymous);
+    const run = await runInProcess(['bulk', '-', '--dry-run'], {
+      stdin: `${a.src} ${a.dest}\n`,
+      tty: true,
+    });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('1/1');
+    expect(run.stdout).toContain('dry-run');
+    expect((await getManifest(regs.anonymous, a.repo, 'dest')).digest).toBe(a.destDigest);
+  });
+
+  it('failure lines (which job, why) go to stderr always, even with --quiet or --json', async () => {
+    const a = await stageRepo(regs.anonymous);
+    const file = join(tmp, 'quiet-failure.txt');
+    writeFileSync(file, `${a.src} ${a.dest}\n${a.src}-missing ${a.dest}\n`);
+    const quiet = await runInProcess(['bulk', file, '--quiet', '--concurrency', '1']);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stdout).toBe('1/2 ok\n');
+    expect(lines(quiet.stderr)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^manifest-list-merger: error: job 2 \\(${a.src}-missing -> ${a.dest}\\): .+ \\[NOT_FOUND\\]; check the reference`,
+        ),
+      ),
+    ]);
+    const json = await runInProcess(['bulk', file, '--json', '--concurrency', '1']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ failed: 1 });
+    expect(json.stderr).toContain(`job 2 (${a.src}-missing -> ${a.dest})`);
+    expect(json.stderr).toContain('[NOT_FOUND]');
+  });
+
+  it('--fail-fast skips the jobs not started after a failure', async () => {
+    const a = await stageRepo(regs.anonymous);
+    const file = join(tmp, 'fail-fast.txt');
+    writeFileSync(file, `${a.src}-missing ${a.dest}\n${a.src} ${a.dest}\n${a.src} ${a.dest}\n`);
+    const run = await runInProcess(['bulk', file, '--fail-fast', '--concurrency', '1', '--json']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json.jobs.map((j: { status: string }) => j.status)).toEqual([
+      'rejected',
+      'skipped',
+      'skipped',
+    ]);
+    expect((await getManifest(regs.anonymous, a.repo, 'dest')).digest).toBe(a.destDigest);
+  });
+
+  it('a malformed file is a usage error naming the line', async () => {
+    const file = join(tmp, 'bad.txt');
+    writeFileSync(file, 'a/b:c a/b:d\nonly-one-field\n');
+    const run = await runInProcess(['bulk', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('bad.txt:2');
+    const digestDest = join(tmp, 'digest.txt');
+    writeFileSync(digestDest, `a/b:c a/b@sha256:${'b'.repeat(64)}\n`);
+    const refused = await runInProcess(['bulk', digestDest]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('digest');
+  });
+});
