@@ -10,6 +10,7 @@ import {
   lostContributions,
   restoreContributions,
 } from '../merge/contributions.js';
+import { finalizeList } from '../merge/finalize.js';
 import type { MergePlan } from '../merge/plan.js';
 import type { LagMonitor } from '../util/event-loop-lag.js';
 import { sleep } from '../util/sleep.js';
@@ -110,7 +111,10 @@ class Attempts {
         });
       } else {
         const base = this.dest.side?.list ?? { ...(this.#planned as Planned).list, manifests: [] };
-        const restored = restoreContributions(base, this.#lost, match);
+        // What is put back may not fit a Docker list (another writer's OCI entries): finalise.
+        const restored = finalizeList(restoreContributions(base, this.#lost, match), base, {
+          dockerListConversion: this.request.settings.dockerListConversion,
+        });
         this.#planned = chooseBytes(restored, this.src, this.dest.side);
         for (const c of this.#lost) this.#restored.add(c.platform);
         missing = await this.#missingChildren(this.#planned.list);

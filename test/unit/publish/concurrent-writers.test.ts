@@ -10,6 +10,8 @@ import {
   ManifestListMerger,
   type ManifestListMergerOptions,
   NotFoundError,
+  OCI_IMAGE_INDEX,
+  OCI_IMAGE_MANIFEST,
   parseManifestList,
   type RegistryClient,
 } from '../../../src/index.js';
@@ -221,6 +223,27 @@ describe('our PUT in flight for long', () => {
     expect(result.verification?.otherWriters).toBe(1);
     expect(result.verification?.restored).toEqual(['linux/arm64']);
     expect(result.verification?.polls).toBeGreaterThan(0);
+  });
+
+  it('puts back another writer’s OCI entry into our Docker list as an OCI index', async () => {
+    const registry = setup(list([image('amd64')]), list([image('s390x')]));
+    const ociArm = { ...image('arm64'), mediaType: OCI_IMAGE_MANIFEST };
+    const client = scripted(registry, {
+      beforePut: async (n) => {
+        if (n !== 1) return;
+        registry.setManifest(DEST, {
+          schemaVersion: 2,
+          mediaType: OCI_IMAGE_INDEX,
+          manifests: [image('s390x'), ociArm],
+        });
+        await new Promise((r) => setTimeout(r, 60));
+      },
+    });
+    const result = await merger(client).mergeManifestLists();
+    const final = await tag(registry);
+    expect(archs(final).sort()).toEqual(['amd64', 'arm64', 's390x']);
+    expect(final.mediaType).toBe(OCI_IMAGE_INDEX); // a Docker list cannot name OCI manifests
+    expect(result.verification?.restored).toEqual(['linux/arm64']);
   });
 
   it('fails with reason unverifiable when the other writer’s list cannot be read', async () => {
