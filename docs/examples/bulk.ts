@@ -33,7 +33,7 @@ export async function releaseAll(version: string, builds: string[]): Promise<num
   for (const o of outcomes) {
     const name = `${o.job.srcImage} -> ${o.job.destImage}`;
     if (o.status === 'fulfilled') {
-      console.log(`${name}: ${o.result.pushed ? 'pushed' : 'unchanged'} ${o.result.digest}`);
+      console.log(`${name}: ${o.result.outcome} ${o.result.digest}`);
     } else if (o.status === 'rejected') {
       const code = (o.error as { code?: string }).code ?? 'ERROR';
       console.log(`${name}: failed [${code}] ${(o.error as Error).message}`);

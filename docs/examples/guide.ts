@@ -11,7 +11,7 @@ const merger = new ManifestListMerger({
 
 // Mode A: every source entry, plus the destination's other platforms; pushed.
 const merged = await merger.mergeManifestLists();
-console.log(merged.pushed, merged.digest, merged.added, merged.kept);
+console.log(merged.outcome, merged.digest, merged.fromSource, merged.fromDestination);
 
 // Mode B: only s390x from the source; the list is returned, not pushed...
 const selected = await merger.mergeSelectedArchitectures(['s390x']);

@@ -77,20 +77,20 @@ describe('ManifestListMerger over InMemoryRegistryClient', () => {
   it('pushes once, and a second merge is a no-op', async () => {
     const { registry, merger } = setup();
     const result = await merger.mergeManifestLists();
-    expect(result).toMatchObject({ pushed: true, added: ['linux/amd64', 'linux/arm64'] });
-    expect(result.kept).toEqual(['linux/s390x']);
+    expect(result).toMatchObject({ outcome: 'pushed', fromSource: ['linux/amd64', 'linux/arm64'] });
+    expect(result.fromDestination).toEqual(['linux/s390x']);
     expect(registry.resolveTag('quay.io/acme/app:1.0')).toBe(result.digest);
     expect(registry.calls.filter((c) => c.method === 'put')).toHaveLength(1);
 
     const again = await merger.mergeManifestLists();
-    expect(again).toMatchObject({ pushed: false, unchanged: true, digest: result.digest });
+    expect(again).toMatchObject({ outcome: 'unchanged', digest: result.digest });
   });
 
   it('a dry run writes nothing', async () => {
     const { registry, merger } = setup();
     const before = registry.resolveTag('quay.io/acme/app:1.0');
     const plan = await merger.mergeManifestLists({ dryRun: true });
-    expect(plan.pushed).toBe(false);
+    expect(plan.outcome).toBe('dry-run');
     expect(registry.calls.some((c) => c.method === 'put')).toBe(false);
     expect(registry.resolveTag('quay.io/acme/app:1.0')).toBe(before);
   });
@@ -105,7 +105,7 @@ describe('ManifestListMerger over InMemoryRegistryClient', () => {
     });
     await expect(merger.mergeManifestLists()).rejects.toBeInstanceOf(DestinationNotFoundError);
     const result = await merger.mergeSelectedArchitectures(['amd64'], { push: true });
-    expect(result.added).toEqual(['linux/amd64']);
+    expect(result.fromSource).toEqual(['linux/amd64']);
     expect(registry.resolveTag('quay.io/acme/app:2.0')).toBe(result.digest);
   });
 });

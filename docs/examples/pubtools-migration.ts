@@ -30,7 +30,7 @@ export async function migrated(): Promise<void> {
 
   // merger.merge_manifest_lists(): returned None; here a result, and no push when unchanged.
   const merged = await merger.mergeManifestLists();
-  console.log(merged.pushed ? `pushed ${merged.digest}` : 'unchanged');
+  console.log(`${merged.outcome} ${merged.digest}`);
 
   // new_list = merger.merge_manifest_lists_selected_architectures(["amd64", "arm64"])
   // ...sign it, then upload it yourself. Here: compute (nothing written), sign the digest,

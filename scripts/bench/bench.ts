@@ -160,9 +160,10 @@ async function libMerge(
     soleWriter: !(opts.guard ?? true),
   });
   const result = await merger.mergeManifestLists();
-  if (result.pushed !== opts.expectPushed || result.attempts !== 1) {
+  const pushed = result.outcome === 'pushed';
+  if (pushed !== opts.expectPushed || result.attempts !== 1) {
     throw new Error(
-      `merge ${src} → ${dest}: pushed=${result.pushed} attempts=${result.attempts}, expected pushed=${opts.expectPushed}`,
+      `merge ${src} → ${dest}: pushed=${pushed} attempts=${result.attempts}, expected pushed=${opts.expectPushed}`,
     );
   }
   return result;
@@ -395,7 +396,7 @@ async function measureThroughput(reg: TestRegistry, fx: Fixture): Promise<Throug
     const outcomes = await mergeMany(jobs, { srcClient: client, destClient: client, concurrency });
     const dt = performance.now() - t0;
     const cpu = meter();
-    const bad = outcomes.filter((o) => o.status !== 'fulfilled' || !o.result.pushed);
+    const bad = outcomes.filter((o) => o.status !== 'fulfilled' || o.result.outcome !== 'pushed');
     if (bad.length > 0) {
       const o = bad[0];
       throw new Error(

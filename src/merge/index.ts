@@ -9,6 +9,6 @@ export {
   finalizeList,
 } from './finalize.js';
 export { addMissingArchitectures, getMissingArchitectures } from './merge-mode.js';
-export { selectArchitectures } from './select-mode.js';
 export type { MergeOptions } from './options.js';
 export { describeMerge, type MergePlan, type PlannedEntry, type ReplacedEntry } from './plan.js';
+export { selectArchitectures } from './select-mode.js';

@@ -13,13 +13,18 @@ import {
 import type { MergePlan } from '../merge/plan.js';
 import type { LagMonitor } from '../util/event-loop-lag.js';
 import { sleep } from '../util/sleep.js';
-import { type ChildrenContext, type CopyReport, copyChildren, findMissingChildren } from './children.js';
+import {
+  type ChildrenContext,
+  type CopyReport,
+  copyChildren,
+  findMissingChildren,
+} from './children.js';
 import { mergeLists } from './merge-lists.js';
 import {
   chooseBytes,
   type Planned,
-  planPublish,
   type PublishReport,
+  planPublish,
   publishResult,
   type Side,
 } from './plan-publish.js';
@@ -98,7 +103,11 @@ class Attempts {
           const childrenToCopy = missing.map((d) => d.digest);
           return this.#result({ outcome: 'dry-run', attempts: attempt, childrenToCopy });
         }
-        this.#mine = contributionsOf(planned.list, { base: this.dest.side?.list, from: this.src.list, match });
+        this.#mine = contributionsOf(planned.list, {
+          base: this.dest.side?.list,
+          from: this.src.list,
+          match,
+        });
       } else {
         const base = this.dest.side?.list ?? { ...(this.#planned as Planned).list, manifests: [] };
         const restored = restoreContributions(base, this.#lost, match);
@@ -196,7 +205,11 @@ class Attempts {
     if (attempt >= settings.maxAttempts) {
       throw new ConflictError(destImage, attempt, { reason: 'overwritten', platforms: names });
     }
-    log(logger, 'warn', `Another writer overwrote ${names.join(', ')} in '${destImage}'; restoring`);
+    log(
+      logger,
+      'warn',
+      `Another writer overwrote ${names.join(', ')} in '${destImage}'; restoring`,
+    );
     this.#lost = missing;
     this.dest = current;
     // Writers that collided are likely to collide again: spread their next pushes.

@@ -116,11 +116,7 @@ function roundTrip(observed: TagObservation): number {
 }
 
 /** `fetched` parsed as a list; an invalid one is an error naming the side. */
-function parseSide(
-  side: 'source' | 'destination',
-  image: string,
-  fetched: FetchedManifest,
-): Side {
+function parseSide(side: 'source' | 'destination', image: string, fetched: FetchedManifest): Side {
   try {
     return { fetched, list: parseManifestList(fetched.bytes) };
   } catch (error) {

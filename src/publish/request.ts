@@ -11,7 +11,10 @@ import type { CallSettings, PublishSettings } from './options.js';
  */
 export type MergeMode =
   | { mode: 'merge' }
-  | { mode: 'select'; /** The architectures to take from the source. */ eligibleArchs: readonly string[] };
+  | {
+      mode: 'select' /** The architectures to take from the source. */;
+      eligibleArchs: readonly string[];
+    };
 
 /** Everything one merge call needs, resolved by the façade and handed to the pipeline. */
 export interface PublishRequest {

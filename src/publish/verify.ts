@@ -33,7 +33,9 @@ export async function otherWritersContributions(
     seen.add(digest);
     const theirs = await readOtherWriter(request, digest, context.attempt, atRisk());
     if (theirs) {
-      others.push(...contributionsOf(theirs, { base: context.base, exclude: context.exclude, match }));
+      others.push(
+        ...contributionsOf(theirs, { base: context.base, exclude: context.exclude, match }),
+      );
     }
   }
   return others;

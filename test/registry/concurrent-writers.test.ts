@@ -305,7 +305,7 @@ describe('a destination the credentials cannot read', () => {
         srcClient: alice,
         destClient: alice,
       }).mergeSelectedArchitectures(['amd64'], { push: true });
-      expect(result.pushed).toBe(true);
+      expect(result.outcome).toBe('pushed');
       expect(await archsAt(reg, repo, 'release')).toEqual(['amd64']);
     } finally {
       await proxy.stop();

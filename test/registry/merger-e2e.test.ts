@@ -49,9 +49,9 @@ describe.each(['anonymous', 'basic', 'token'] as const)('on a %s registry', (kin
       destClient: client,
     });
     const result = await merger.mergeManifestLists();
-    expect(result.pushed).toBe(true);
-    expect(result.added).toEqual(['linux/amd64', 'linux/arm64']);
-    expect(result.kept).toEqual(['linux/ppc64le', 'linux/s390x']);
+    expect(result.outcome).toBe('pushed');
+    expect(result.fromSource).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(result.fromDestination).toEqual(['linux/ppc64le', 'linux/s390x']);
     const after = await platformsAt(reg(), repo, 'release');
     expect(after.digest).toBe(result.digest);
     expect(after.platforms).toEqual(['linux/amd64', 'linux/arm64', 'linux/ppc64le', 'linux/s390x']);
@@ -81,7 +81,7 @@ describe.each(['anonymous', 'basic', 'token'] as const)('on a %s registry', (kin
       destClient: client,
     });
     const plan = await merger.mergeSelectedArchitectures(['s390x']);
-    expect(plan.pushed).toBe(false);
+    expect(plan.outcome).toBe('not-pushed');
     expect((await platformsAt(reg(), repo, 'release')).digest).toBe(before.digest);
 
     const result = await merger.mergeSelectedArchitectures(['s390x'], { push: true });
@@ -130,7 +130,7 @@ describe('seed-compatible construction', () => {
       'linux/amd64',
       'linux/s390x',
     ]);
-    expect(result.pushed).toBe(true);
+    expect(result.outcome).toBe('pushed');
   });
 });
 

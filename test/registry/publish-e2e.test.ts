@@ -140,10 +140,10 @@ describe('no-op and dry run', () => {
     const first = await merger.mergeManifestLists();
     proxy.clearLog();
     const second = await merger.mergeManifestLists();
-    expect(second).toMatchObject({ pushed: false, unchanged: true, digest: first.digest });
+    expect(second).toMatchObject({ outcome: 'unchanged', unchanged: true, digest: first.digest });
     expect(proxy.log.map((e) => e.method)).toEqual(['GET', 'GET']);
     const forced = await merger.mergeManifestLists({ force: true });
-    expect(forced.pushed).toBe(true);
+    expect(forced.outcome).toBe('pushed');
     expect(proxy.log.filter((e) => e.method === 'PUT')).toHaveLength(1);
   });
 
@@ -199,7 +199,7 @@ describe('concurrent writers of one tag', () => {
     );
     const final = await archsAt(reg, repo, 'release');
     expect([...final.archs].sort()).toEqual(['amd64', ...archs].sort());
-    expect(results.every((r) => r.pushed)).toBe(true);
+    expect(results.every((r) => r.outcome === 'pushed')).toBe(true);
   });
 
   it('a writer that merged and verified while our merge was slow is not overwritten', async () => {
@@ -224,7 +224,7 @@ describe('concurrent writers of one tag', () => {
               srcClient: new HttpRegistryClient(),
               destClient: new HttpRegistryClient(),
             }).mergeManifestLists();
-            expect(other.pushed).toBe(true);
+            expect(other.outcome).toBe('pushed');
           }
           return fetched;
         },

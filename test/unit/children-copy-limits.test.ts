@@ -176,7 +176,7 @@ describe('nested indexes', () => {
     const { top, indexes } = chain(registry, DEFAULT_MAX_INDEX_DEPTH);
     lists(registry, top);
     const result = await merge(registry);
-    expect(result.pushed).toBe(true);
+    expect(result.outcome).toBe('pushed');
     const copied = result.copy?.manifests ?? [];
     expect(copied).toHaveLength(DEFAULT_MAX_INDEX_DEPTH + 1);
     expect(copied.slice(1)).toEqual(indexes.map((d) => d.digest).reverse());
@@ -266,7 +266,7 @@ describe('digest algorithms', () => {
     const dest = 'other.test/acme/app:1.0';
     target.setManifest(dest, { schemaVersion: 2, mediaType: OCI_IMAGE_INDEX, manifests: [] });
     const result = await merge(source, target, dest);
-    expect(result.pushed).toBe(true);
+    expect(result.outcome).toBe('pushed');
     expect(result.copy).toMatchObject({ manifests: [child.digest], uploadedBlobs: 2 });
     expect(target.holdsManifest(dest, child.digest)).toBe(true);
   });

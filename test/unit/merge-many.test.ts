@@ -136,7 +136,7 @@ describe('mergeMany', () => {
       [{ srcImage: 'registry.test/a:src', destImage: 'registry.test/a:dest' }],
       { srcClient: registry, destClient: registry, dryRun: true },
     );
-    expect(outcome?.status === 'fulfilled' && outcome.result.dryRun).toBe(true);
+    expect(outcome?.status === 'fulfilled' && outcome.result.outcome).toBe('dry-run');
     expect(registry.calls.some((c) => c.method === 'put')).toBe(false);
   });
 });

@@ -5,8 +5,8 @@ import { InvalidOptionError } from '../../src/errors/invalid-option-error.js';
 import { OCI_IMAGE_INDEX } from '../../src/manifest/media-types.js';
 import { listsEqual } from '../../src/merge/equality.js';
 import { addMissingArchitectures, getMissingArchitectures } from '../../src/merge/merge-mode.js';
-import { selectArchitectures } from '../../src/merge/select-mode.js';
 import { describeMerge } from '../../src/merge/plan.js';
+import { selectArchitectures } from '../../src/merge/select-mode.js';
 import { artifact, attestation, digest, digests, image, list } from './fixtures.js';
 
 const win = (build: string, label: string) =>

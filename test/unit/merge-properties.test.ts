@@ -9,8 +9,8 @@ import type { ManifestDescriptor, ManifestList, Platform } from '../../src/manif
 import { entryKind } from '../../src/merge/entries.js';
 import { listsEqual } from '../../src/merge/equality.js';
 import { addMissingArchitectures, getMissingArchitectures } from '../../src/merge/merge-mode.js';
-import { selectArchitectures } from '../../src/merge/select-mode.js';
 import { describeMerge } from '../../src/merge/plan.js';
+import { selectArchitectures } from '../../src/merge/select-mode.js';
 import { artifact, attestation, deepFreeze, sharesNothing } from './fixtures.js';
 
 const PLATFORMS: Platform[] = [

@@ -92,10 +92,10 @@ describe('mergeManifestLists (Mode A)', () => {
     expect(registry.calls.filter((c) => c.method === 'put')).toEqual([
       { method: 'put', image: DEST, precondition: before },
     ]);
-    expect(result.pushed).toBe(true);
+    expect(result.outcome).toBe('pushed');
     expect(result.manifestList.manifests).toEqual([amd, s390, ppc]);
-    expect(result.added).toEqual(['linux/amd64']);
-    expect(result.kept).toEqual(['linux/s390x', 'linux/ppc64le']);
+    expect(result.fromSource).toEqual(['linux/amd64']);
+    expect(result.fromDestination).toEqual(['linux/s390x', 'linux/ppc64le']);
     expect(result.mediaType).toBe(DOCKER_LIST);
     expect(result.digest).toBe(computeDigest(result.bytes));
     expect(registry.resolveTag(DEST)).toBe(result.digest);
@@ -114,7 +114,7 @@ describe('mergeManifestLists (Mode A)', () => {
     expect(result.digest).toBe(computeDigest(srcText));
     expect(new TextDecoder().decode(result.bytes)).toBe(srcText);
     expect(registry.resolveTag(DEST)).toBe(computeDigest(srcText));
-    expect(result.kept).toEqual([]);
+    expect(result.fromDestination).toEqual([]);
   });
 
   it('emits deterministic compact JSON when the list changes', async () => {
@@ -276,16 +276,16 @@ describe('mergeSelectedArchitectures (Mode B)', () => {
     const s390 = entry('s390x');
     const { registry, merger } = setup(list(amd, arm), list(oldAmd, s390));
     const dry = await merger.mergeSelectedArchitectures(['amd64']);
-    expect(dry.pushed).toBe(false);
+    expect(dry.outcome).toBe('not-pushed');
     expect(dry.manifestList.manifests).toEqual([amd, s390]);
     expect(registry.calls.filter((c) => c.method === 'put')).toHaveLength(0);
 
     const pushed = await merger.mergeSelectedArchitectures(['amd64'], { push: true });
-    expect(pushed.pushed).toBe(true);
+    expect(pushed.outcome).toBe('pushed');
     expect(pushed.digest).toBe(dry.digest);
     expect(registry.resolveTag(DEST)).toBe(pushed.digest);
-    expect(pushed.added).toEqual(['linux/amd64']);
-    expect(pushed.kept).toEqual(['linux/s390x']);
+    expect(pushed.fromSource).toEqual(['linux/amd64']);
+    expect(pushed.fromDestination).toEqual(['linux/s390x']);
   });
 
   it.each([

@@ -68,7 +68,7 @@ describe('a merge that changes nothing', () => {
     registry.setManifest(SRC, list([amd]));
     const destDigest = registry.setManifest(DEST, JSON.stringify(list([amd, s390]), null, 2));
     const result = await merger(registry).mergeManifestLists();
-    expect(result.pushed).toBe(false);
+    expect(result.outcome).toBe('unchanged');
     expect(result.unchanged).toBe(true);
     expect(result.digest).toBe(destDigest);
     expect(writes(registry)).toEqual([]);
@@ -80,17 +80,17 @@ describe('a merge that changes nothing', () => {
     registry.setManifest(SRC, list([amd]));
     registry.setManifest(DEST, list([amd]));
     const result = await merger(registry).mergeManifestLists({ force: true });
-    expect(result.pushed).toBe(true);
+    expect(result.outcome).toBe('pushed');
     expect(registry.calls.filter((c) => c.method === 'put')).toHaveLength(1);
   });
 
-  it('counts Mode B with push the same way', async () => {
+  it('counts the select mode with push the same way', async () => {
     const amd = entry('amd64');
     const registry = new InMemoryRegistryClient();
     registry.setManifest(SRC, list([amd, entry('arm64')]));
     registry.setManifest(DEST, list([amd]));
     const result = await merger(registry).mergeSelectedArchitectures(['amd64'], { push: true });
-    expect(result).toMatchObject({ pushed: false, unchanged: true });
+    expect(result).toMatchObject({ outcome: 'unchanged', unchanged: true });
     expect(writes(registry)).toEqual([]);
   });
 });
@@ -105,7 +105,7 @@ describe('dry run', () => {
     registry.setManifest(DEST, list([amdOld, s390]));
     const before = registry.resolveTag(DEST);
     const plan = await merger(registry).mergeManifestLists({ dryRun: true });
-    expect(plan).toMatchObject({ pushed: false, dryRun: true, unchanged: false });
+    expect(plan).toMatchObject({ outcome: 'dry-run', unchanged: false });
     expect(plan.plan.replaced).toEqual([
       expect.objectContaining({
         platform: 'linux/amd64',
@@ -286,13 +286,22 @@ describe('children', () => {
       srcClient: registry,
       destClient: registry,
     }).mergeManifestLists();
-    expect(result.pushed).toBe(true);
+    expect(result.outcome).toBe('pushed');
     expect(result.childrenToCopy).toEqual([child]);
     expect(result.copy).toMatchObject({ manifests: [child], mountedBlobs: 2, uploadedBlobs: 0 });
     expect(registry.holdsManifest(DEST, child)).toBe(true);
     expect(registry.holdsBlob(DEST, config) && registry.holdsBlob(DEST, layer)).toBe(true);
     const order = registry.calls.filter((c) => c.method === 'put').map((c) => c.image);
     expect(order).toEqual([`registry.test/acme/app@${child}`, DEST]);
+  });
+
+  it('asks the destination about each child once per push', async () => {
+    const { registry, child } = crossRepo();
+    await merger(registry, { srcImage: BUILD }).mergeManifestLists();
+    const image = `registry.test/acme/app@${child}`;
+    const checks = registry.calls.filter((c) => c.image === image && c.method !== 'put');
+    // One existence check: a HEAD, its 404 confirmed with a GET (HEADs can lie).
+    expect(checks.map((c) => c.method)).toEqual(['head', 'get']);
   });
 
   it('streams blobs across registries with two clients', async () => {
@@ -338,7 +347,7 @@ describe('children', () => {
     same.setManifest(SRC, list([entry('amd64')]));
     same.setManifest(DEST, list([entry('s390x')]));
     const ok = await merger(minimal(same)).mergeManifestLists();
-    expect(ok.pushed).toBe(true);
+    expect(ok.outcome).toBe('pushed');
   });
 
   it('a failing child copy stops the others: nothing is written after the merge rejects', async () => {

@@ -328,7 +328,7 @@ describe('a destination that cannot be read (Mode B, push)', () => {
       newDestination: true,
       logger: { warn: (m) => lines.push(m) },
     }).mergeSelectedArchitectures(['amd64'], { push: true });
-    expect(result.pushed).toBe(true);
+    expect(result.outcome).toBe('pushed');
     expect(lines.some((l) => /not verified/.test(l))).toBe(true);
   });
 
@@ -341,7 +341,7 @@ describe('a destination that cannot be read (Mode B, push)', () => {
       ['amd64'],
       { push: true },
     );
-    expect(result.pushed).toBe(true);
+    expect(result.outcome).toBe('pushed');
   });
 
   it('keeps pubtools-quay’s rule when only returning the list: 401 means absent', async () => {
