@@ -5,13 +5,13 @@ import { HttpRegistryClient, type MergeJob, mergeMany } from '../../src/index.js
 export async function releaseAll(version: string, builds: string[]): Promise<number> {
   const client = new HttpRegistryClient({ dockerConfig: true });
   const jobs: MergeJob[] = [
-    // Mode A: fold each per-architecture build into the release tag. The three jobs write one
+    // merge: fold each per-architecture build into the release tag. The three jobs write one
     // tag: the library runs them one after the other, so none loses another's platform.
     ...builds.map((arch) => ({
       srcImage: `quay.io/acme/app:${version}-${arch}`,
       destImage: `quay.io/acme/app:${version}`,
     })),
-    // Mode B: take only arm64 from the nightly into `edge`, which may not exist yet.
+    // select: take only arm64 from the nightly into `edge`, which may not exist yet.
     {
       mode: 'select',
       srcImage: 'quay.io/acme/app:nightly',

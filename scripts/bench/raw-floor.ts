@@ -1,4 +1,4 @@
-// The raw floor: the exact HTTP request sequence the library sends for one Mode A merge,
+// The raw floor: the exact HTTP request sequence the library sends for one merge (the merge mode),
 // sent with Node's own fetch (undici; its global dispatcher keeps connections alive, as the
 // library's http.Agent({ keepAlive: true }) does), same headers that matter (Accept,
 // Content-Type, User-Agent), same bytes, and nothing else: no parsing, no digest checks,

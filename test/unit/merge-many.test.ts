@@ -67,7 +67,7 @@ describe('mergeMany', () => {
             },
       );
     }
-    // Job 57 is Mode B (odd): make it Mode A so its missing destination is an error.
+    // Job 57 is a select job (odd): make it a merge job so its missing destination is an error.
     jobs[57] = { srcImage: 'registry.test/app57:build', destImage: 'registry.test/app57:1.0' };
     const { client, stats } = counting(registry);
     const events: MergeProgress[] = [];

@@ -12,6 +12,8 @@ import {
 import { artifact, attestation, image, list } from '../fixtures.js';
 
 const encoder = new TextEncoder();
+/** A call that pushes: the merge mode's. */
+const PUSH = { push: true, dryRun: false, force: false };
 
 /** A side read from a registry: `list` as `text` (pretty JSON by default), with its digest. */
 function side(l: ManifestList, text = JSON.stringify(l, null, 2)): Side {
@@ -106,11 +108,7 @@ describe('planPublish: the next step', () => {
   });
 
   it('describes the merge against the destination (what it lacked, replaced, kept)', () => {
-    const { plan } = planPublish(changed.merged, src, changed.dest, 'platform', {
-      push: true,
-      dryRun: false,
-      force: false,
-    });
+    const { plan } = planPublish(changed.merged, src, changed.dest, 'platform', PUSH);
     expect(plan.replaced.map((e) => [e.platform, e.previousDigest])).toEqual([
       ['linux/amd64', amdOld.digest],
     ]);
@@ -119,11 +117,7 @@ describe('planPublish: the next step', () => {
   });
 
   it('with no destination, everything is added and nothing is unchanged', () => {
-    const { planned, plan, step } = planPublish(list([amd]), src, undefined, 'platform', {
-      push: true,
-      dryRun: false,
-      force: false,
-    });
+    const { planned, plan, step } = planPublish(list([amd]), src, undefined, 'platform', PUSH);
     expect(planned.unchanged).toBe(false);
     expect(plan.added.map((e) => e.platform)).toEqual(['linux/amd64']);
     expect(step).toEqual({ next: 'push' });
@@ -135,11 +129,7 @@ describe('publishResult', () => {
   const sbom = artifact('sbom');
   const src = side(list([amd, att, sbom]));
   const merged = list([amd, att, sbom, s390]);
-  const { planned, plan } = planPublish(merged, src, side(list([s390])), 'platform', {
-    push: true,
-    dryRun: false,
-    force: false,
-  });
+  const { planned, plan } = planPublish(merged, src, side(list([s390])), 'platform', PUSH);
 
   it('names images and artifacts by the side they came from, attestations left out', () => {
     const result = publishResult(planned, src, plan, { outcome: 'pushed', attempts: 1 });
