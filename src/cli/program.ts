@@ -89,6 +89,12 @@ Examples:
   $ ${NAME} bulk jobs.json --dry-run --json
 `;
 
+/** What `merge` and `select` do, in one line each. */
+const MODE_DESCRIPTIONS = {
+  merge: 'merge every platform of --src into the tag --dest, keeping its others',
+  select: 'take only --arch platforms from --src; print the list, push with --push',
+} as const;
+
 const COMMANDS = ['merge', 'select', 'bulk', 'help'];
 
 /**
@@ -174,22 +180,17 @@ export function buildProgram(
 
   const env = { io, secrets };
 
-  const merge = program
-    .command('merge', { isDefault: true })
-    .description('merge every platform of --src into the tag --dest, keeping its others')
-    .addHelpText('after', MERGE_HELP);
-  addReferenceOptions(merge);
-  addCommonOptions(merge);
-  merge.action(async (opts: MergeOptions) => setExit(await runMerge('merge', opts, env)));
-
-  const select = program
-    .command('select')
-    .description('take only --arch platforms from --src; print the list, push with --push')
-    .addHelpText('after', SELECT_HELP);
-  addReferenceOptions(select);
-  addSelectOptions(select);
-  addCommonOptions(select);
-  select.action(async (opts: MergeOptions) => setExit(await runMerge('select', opts, env)));
+  // The two modes, one command each (`merge` also runs without a command).
+  for (const mode of ['merge', 'select'] as const) {
+    const cmd = program
+      .command(mode, { isDefault: mode === 'merge' })
+      .description(MODE_DESCRIPTIONS[mode])
+      .addHelpText('after', mode === 'merge' ? MERGE_HELP : SELECT_HELP);
+    addReferenceOptions(cmd);
+    if (mode === 'select') addSelectOptions(cmd);
+    addCommonOptions(cmd);
+    cmd.action(async (opts: MergeOptions) => setExit(await runMerge(mode, opts, env)));
+  }
 
   const bulk = program
     .command('bulk')
