@@ -32,11 +32,10 @@ function summary(result: MergeResult): Record<string, unknown> {
   return {
     digest: result.digest,
     mediaType: result.mediaType,
-    pushed: result.outcome === 'pushed',
+    outcome: result.outcome,
     unchanged: result.unchanged,
-    dryRun: result.outcome === 'dry-run',
-    added: result.fromSource,
-    kept: result.fromDestination,
+    fromSource: result.fromSource,
+    fromDestination: result.fromDestination,
     replaced: result.plan.replaced.map((e) => `${e.platform} ${e.previousDigest} -> ${e.digest}`),
     childrenToCopy: result.childrenToCopy,
   };

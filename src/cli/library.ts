@@ -4,11 +4,11 @@
 export {
   HttpRegistryClient,
   type HttpRegistryClientOptions,
+  type Logger,
   ManifestListMerger,
   type ManifestListMergerOptions,
   type MergeJob,
   type MergeJobOutcome,
-  type MergeOutcome,
   type MergeResult,
   mergeMany,
   type PlannedEntry,

@@ -3,7 +3,7 @@
 
 import { formatError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
-import { type CliWritable, processIo } from './io.js';
+import { type CliWritable, processIo, withWrite } from './io.js';
 import { runCli } from './program.js';
 
 const controller = new AbortController();
@@ -51,16 +51,8 @@ function closable(stream: NodeJS.WriteStream, onClosed?: () => void): CliWritabl
     closed = true;
     onClosed?.();
   });
-  return {
-    get isTTY() {
-      return stream.isTTY;
-    },
-    get columns() {
-      return stream.columns;
-    },
-    write(chunk: string) {
-      if (closed || stream.destroyed) return true;
-      return stream.write(chunk);
-    },
-  };
+  return withWrite(stream, (chunk) => {
+    if (closed || stream.destroyed) return true;
+    return stream.write(chunk);
+  });
 }

@@ -64,11 +64,11 @@ class Attempts {
   readonly #ctx: ChildrenContext;
 
   constructor(
-    readonly request: PublishRequest,
-    readonly lag: LagMonitor,
-    readonly reader: SideReader,
-    readonly src: Side,
-    public dest: DestRead,
+    private readonly request: PublishRequest,
+    private readonly lag: LagMonitor,
+    private readonly reader: SideReader,
+    private readonly src: Side,
+    private dest: DestRead,
   ) {
     const { srcClient, srcImage, destClient, destImage, settings, call } = request;
     this.#ctx = {

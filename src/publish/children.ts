@@ -6,6 +6,7 @@ import { registryOf, repositoryKey, withDigest } from '../manifest/reference.js'
 import type { Descriptor, FetchedManifest, ManifestDescriptor } from '../manifest/types.js';
 import { headOrGet, unlessNotFound } from '../registry/capabilities.js';
 import type { RegistryClient } from '../registry/client.js';
+import { linkSignals } from '../util/signals.js';
 import { Limiter, mapLimit } from '../util/worker-pool.js';
 import { readChildManifest } from './child-manifest.js';
 
@@ -115,7 +116,7 @@ export async function copyChildren(
   // The first failure aborts everything still in flight, and the copy settles before it
   // rejects: no blob or manifest is written behind a merge that already failed.
   const stop = new AbortController();
-  const signal = outer.signal ? AbortSignal.any([outer.signal, stop.signal]) : stop.signal;
+  const signal = linkSignals(outer.signal, stop.signal);
   const limiter = new Limiter(outer.concurrency);
   const ctx: ChildrenContext = { ...outer, signal, limiter };
   const halt = (error: unknown): void => {

@@ -1,4 +1,4 @@
-import { clientFromCredentials, rehost } from '../compat/seed-clients.js';
+import { clientFromCredentials, rehost } from '../compat/pubtools-clients.js';
 import { ClientsNotSetError } from '../errors/clients-not-set-error.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { parseImageReference } from '../manifest/reference.js';

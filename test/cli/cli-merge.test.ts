@@ -50,7 +50,7 @@ const writes = (log: FaultProxy['log']) =>
   log.filter((e) => e.method !== 'GET' && e.method !== 'HEAD');
 
 describe('merge', () => {
-  it('merges (Mode A) and prints a summary of platforms and the digest', async () => {
+  it('merges (merge mode) and prints a summary of platforms and the digest', async () => {
     const t = await setup(regs.anonymous);
     const run = await runInProcess(['merge', '--src', t.src, '--dest', t.dest]);
     expect(run.code).toBe(0);

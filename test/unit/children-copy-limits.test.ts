@@ -83,7 +83,7 @@ function lists(registry: InMemoryRegistryClient, child: ManifestDescriptor) {
   });
 }
 
-/** Mode A from BUILD into `destImage`, over one client or two. */
+/** A merge (the merge mode) from BUILD into `destImage`, over one client or two. */
 const merge = (srcClient: InMemoryRegistryClient, destClient = srcClient, destImage = DEST) =>
   new ManifestListMerger({
     srcImage: BUILD,

@@ -131,7 +131,7 @@ describe('attestations', () => {
     attestation(srcR.digest, 'att-src-arm64'),
   ]);
 
-  it('Mode A: keeps the attestation of a kept image, drops the one of a replaced image', () => {
+  it('merge: keeps the attestation of a kept image, drops the one of a replaced image', () => {
     const missing = getMissingArchitectures(src, dest);
     expect(digests(missing)).toEqual([imgS.digest, digest('att-dst-s390x')]);
     const merged = addMissingArchitectures(src, missing);
@@ -168,7 +168,7 @@ describe('attestations', () => {
     ]);
   });
 
-  it('Mode B: a source attestation comes exactly with its selected image', () => {
+  it('select: a source attestation comes exactly with its selected image', () => {
     const result = selectArchitectures(src, dest, ['arm64']);
     expect(digests(result)).toEqual([
       srcR.digest,
@@ -187,7 +187,7 @@ describe('attestations', () => {
     ]);
   });
 
-  it('Mode B without a destination drops attestations of unselected images', () => {
+  it('the select mode without a destination drops attestations of unselected images', () => {
     expect(digests(selectArchitectures(src, undefined, []))).toEqual([]);
   });
 });
@@ -195,7 +195,7 @@ describe('attestations', () => {
 describe('entries without a platform', () => {
   const art = artifact('sbom');
 
-  it('Mode A: carries a destination artifact over, once', () => {
+  it('merge: carries a destination artifact over, once', () => {
     const src = list([image('amd64', 'src-amd64')]);
     const dest = list([art, image('s390x', 'dst-s390x')]);
     expect(digests(getMissingArchitectures(src, dest))).toEqual([art.digest, digest('dst-s390x')]);
@@ -203,7 +203,7 @@ describe('entries without a platform', () => {
     expect(digests(getMissingArchitectures(srcWithIt, dest))).toEqual([digest('dst-s390x')]);
   });
 
-  it('Mode B: source artifacts always come along, destination ones stay', () => {
+  it('select: source artifacts always come along, destination ones stay', () => {
     const src = list([artifact('src-sig'), image('amd64', 'src-amd64')]);
     const dest = list([image('amd64', 'dst-amd64'), art]);
     expect(digests(selectArchitectures(src, dest, []))).toEqual([
@@ -223,7 +223,7 @@ describe('entries without a platform', () => {
 });
 
 describe('describeMerge', () => {
-  it('classifies Mode A entries', () => {
+  it('classifies the entries of the merge mode', () => {
     const src = list([image('amd64', 'src-amd64'), image('arm64', 'same-arm64')]);
     const dest = list([
       image('amd64', 'dst-amd64'),
@@ -250,7 +250,7 @@ describe('describeMerge', () => {
     });
   });
 
-  it('reports added entries and removed attestations of replaced images (Mode B)', () => {
+  it('reports added entries and removed attestations of replaced images (select mode)', () => {
     const dstA = image('amd64', 'dst-amd64');
     const dest = list([dstA, attestation(dstA.digest, 'att-dst')]);
     const src = list([image('amd64', 'src-amd64'), image('linux/arm/v7', 'src-v7')]);

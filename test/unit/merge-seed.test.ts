@@ -20,7 +20,7 @@ function untouched<T>(inputs: ManifestList[], fn: () => T): T {
   return out;
 }
 
-describe.each(modes)("Mode A with match '%s'", (match) => {
+describe.each(modes)("the merge mode with match '%s'", (match) => {
   const mergeA = (src: ManifestList, dest: ManifestList) =>
     addMissingArchitectures(src, getMissingArchitectures(src, dest, { match }));
 
@@ -84,7 +84,7 @@ describe.each(modes)("Mode A with match '%s'", (match) => {
   });
 });
 
-describe.each(modes)("Mode B with match '%s'", (match) => {
+describe.each(modes)("the select mode with match '%s'", (match) => {
   const src = () =>
     list([image('amd64', 'src-amd64'), image('arm64', 'src-arm64'), image('ppc64le', 'src-ppc')]);
 

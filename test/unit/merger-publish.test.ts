@@ -68,7 +68,7 @@ describe('a merge that changes nothing', () => {
     registry.setManifest(SRC, list([amd]));
     const destDigest = registry.setManifest(DEST, JSON.stringify(list([amd, s390]), null, 2));
     const result = await merger(registry).mergeManifestLists();
-    expect(result.outcome).not.toBe('pushed');
+    expect(result.outcome).toBe('unchanged');
     expect(result.unchanged).toBe(true);
     expect(result.digest).toBe(destDigest);
     expect(writes(registry)).toEqual([]);
@@ -84,7 +84,7 @@ describe('a merge that changes nothing', () => {
     expect(registry.calls.filter((c) => c.method === 'put')).toHaveLength(1);
   });
 
-  it('counts Mode B with push the same way', async () => {
+  it('counts the select mode with push the same way', async () => {
     const amd = entry('amd64');
     const registry = new InMemoryRegistryClient();
     registry.setManifest(SRC, list([amd, entry('arm64')]));
@@ -293,6 +293,15 @@ describe('children', () => {
     expect(registry.holdsBlob(DEST, config) && registry.holdsBlob(DEST, layer)).toBe(true);
     const order = registry.calls.filter((c) => c.method === 'put').map((c) => c.image);
     expect(order).toEqual([`registry.test/acme/app@${child}`, DEST]);
+  });
+
+  it('asks the destination about each child once per push', async () => {
+    const { registry, child } = crossRepo();
+    await merger(registry, { srcImage: BUILD }).mergeManifestLists();
+    const image = `registry.test/acme/app@${child}`;
+    const checks = registry.calls.filter((c) => c.image === image && c.method !== 'put');
+    // One existence check: a HEAD, its 404 confirmed with a GET (HEADs can lie).
+    expect(checks.map((c) => c.method)).toEqual(['head', 'get']);
   });
 
   it('streams blobs across registries with two clients', async () => {

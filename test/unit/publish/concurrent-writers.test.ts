@@ -340,7 +340,7 @@ describe('before the PUT', () => {
   });
 });
 
-describe('a destination that cannot be read (Mode B, push)', () => {
+describe('a destination that cannot be read (select mode, push)', () => {
   const refused = () =>
     Object.assign(new NotFoundError('refused', { status: 401 }), { pullGranted: false });
 
