@@ -1,6 +1,6 @@
 // What failures of a registry call are worth another try: the one list, used by the HTTP
 // client's retries and by the write protocol after a failed PUT.
-import { errorCode } from '../util/error-code.js';
+import { errorCode } from '../errors/guards.js';
 import { type RegistryClient, statusOf } from './client.js';
 
 /** HTTP statuses that are retried: 408, 429, 500, 502, 503, 504. */
