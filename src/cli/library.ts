@@ -18,4 +18,5 @@ export {
   type PlannedEntry,
   parseImageReference,
   type ReplacedEntry,
+  RequestAbortedError,
 } from '../index.js';

@@ -7,7 +7,7 @@ import { RegistryError, type RegistryErrorDetails } from './registry-error.js';
 export type DigestMismatchSource = 'header' | 'reference' | 'push-response';
 
 /** Details of a {@link DigestMismatchError}. */
-export interface DigestMismatchErrorDetails extends RegistryErrorDetails {
+export interface DigestMismatchErrorDetails extends Omit<RegistryErrorDetails, 'problem'> {
   /** The digest the bytes should have had. */
   expected: string;
   /** The digest of the bytes (for `push-response`: the digest the registry answered). */

@@ -1,7 +1,7 @@
 import { RegistryError, type RegistryErrorDetails, requestOf } from './registry-error.js';
 
 /** Details of a {@link ManifestTooLargeError}. */
-export interface ManifestTooLargeErrorDetails extends RegistryErrorDetails {
+export interface ManifestTooLargeErrorDetails extends Omit<RegistryErrorDetails, 'problem'> {
   /** The limit in bytes that was exceeded. */
   limit: number;
   /** The manifest's size in bytes, when known (a push); a download stops at the limit. */

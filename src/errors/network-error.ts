@@ -3,7 +3,7 @@ import { redact } from './redact.js';
 import { RegistryError, type RegistryErrorDetails, requestOf } from './registry-error.js';
 
 /** Details of a {@link NetworkError}. */
-export interface NetworkErrorDetails extends RegistryErrorDetails {
+export interface NetworkErrorDetails extends Omit<RegistryErrorDetails, 'problem'> {
   /**
    * When it failed: sending the request and waiting for the answer, or reading a streamed
    * 2xx body. @default 'request'

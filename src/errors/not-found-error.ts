@@ -1,7 +1,7 @@
 import { answerOf, RegistryError, type RegistryErrorDetails } from './registry-error.js';
 
 /** Details of a {@link NotFoundError}. */
-export interface NotFoundErrorDetails extends RegistryErrorDetails {
+export interface NotFoundErrorDetails extends Omit<RegistryErrorDetails, 'problem'> {
   /**
    * For a 401 after a granted token: whether that token's `access` claim grants `pull` on
    * the repository (`true`: the registry refused although pulling is allowed, Quay's answer
@@ -45,6 +45,7 @@ export class NotFoundError extends RegistryError {
   protected static override describe(details: NotFoundErrorDetails): string {
     const answer = answerOf(details);
     const refused = details.status === 401 ? ' or not accessible' : '';
-    return `${details.reference ?? 'The manifest'} not found${refused}${answer ? ` (${answer})` : ''}`;
+    const what = details.reference === undefined ? 'Not found' : `${details.reference} not found`;
+    return `${what}${refused}${answer ? ` (${answer})` : ''}`;
   }
 }

@@ -24,7 +24,7 @@ export class PreconditionFailedError extends RegistryError {
   /** Always `true`: read by `isPreconditionFailedError`. */
   readonly isPreconditionFailed = true as const;
 
-  constructor(details: RegistryErrorDetails = {}) {
+  constructor(details: Omit<RegistryErrorDetails, 'problem'> = {}) {
     super(details);
   }
 

@@ -20,7 +20,8 @@ export interface RegistryErrorDetails extends MergerErrorOptions {
   registryMessage?: string | undefined;
   /**
    * What went wrong, when the status does not say it, e.g. `answered 202 without an upload
-   * location`. Quoted after the request in the message.
+   * location`. Quoted after the request in the message. (The subclasses whose fields say it,
+   * such as `NotFoundError` or `NetworkError`, take none.)
    */
   problem?: string | undefined;
 }

@@ -19,7 +19,7 @@ export class RequestAbortedError extends RegistryError {
   override readonly name = 'RequestAbortedError' as const;
   override readonly code = 'ABORTED' as const;
 
-  constructor(details: RegistryErrorDetails = {}) {
+  constructor(details: Omit<RegistryErrorDetails, 'problem'> = {}) {
     super(details);
   }
 

@@ -12,7 +12,7 @@ export type TimeoutKind = 'attempt' | 'deadline';
 export type TimeoutPhase = 'response' | 'upload' | 'body';
 
 /** Details of a {@link RequestTimeoutError}. */
-export interface RequestTimeoutErrorDetails extends RegistryErrorDetails {
+export interface RequestTimeoutErrorDetails extends Omit<RegistryErrorDetails, 'problem'> {
   /** Which limit was passed. */
   timeoutKind: TimeoutKind;
   /** The limit in milliseconds. */
