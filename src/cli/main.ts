@@ -4,6 +4,7 @@
 import { formatError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { type CliWritable, processIo, withWrite } from './io.js';
+import { RequestAbortedError } from './library.js';
 import { runCli } from './program.js';
 
 const controller = new AbortController();
@@ -24,7 +25,8 @@ const onSignal = (): void => {
   if (interrupted) process.exit(ExitCode.INTERRUPTED);
   interrupted = true;
   stderr.write('\nmanifest-list-merger: interrupted; stopping (Ctrl-C again to quit now)\n');
-  controller.abort(new Error('interrupted'));
+  // The library's own error, should a call hand the signal's reason on: ABORTED, exit 130.
+  controller.abort(new RequestAbortedError());
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);

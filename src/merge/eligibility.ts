@@ -59,10 +59,10 @@ export function eligibilityTest(
 function parseEligible(name: string): Wanted {
   const parts = name.trim().split('/');
   if (parts.some((part) => part === '') || parts.length > 3) {
-    throw new InvalidOptionError(
-      `Invalid eligible architecture ${JSON.stringify(name)}: expected arch, arch/variant, os/arch or os/arch/variant`,
-      'eligibleArchs',
-    );
+    throw new InvalidOptionError({
+      option: 'eligibleArchs',
+      problem: `has an invalid architecture ${JSON.stringify(name)}: expected arch, arch/variant, os/arch or os/arch/variant`,
+    });
   }
   const [first = '', second, third] = parts;
   if (parts.length === 1) {

@@ -152,7 +152,9 @@ class Attempts {
     if (outcome.kind === 'moved') {
       if (attempt >= settings.maxAttempts) {
         if (outcome.reason === 'failed') throw outcome.error;
-        throw new ConflictError(destImage, attempt, {
+        throw new ConflictError({
+          image: destImage,
+          attempts: attempt,
           reason: lost === undefined ? 'moving' : 'overwritten',
           platforms: atRisk(),
         });
@@ -207,7 +209,12 @@ class Attempts {
     }
     const names = missing.map((c) => c.platform);
     if (attempt >= settings.maxAttempts) {
-      throw new ConflictError(destImage, attempt, { reason: 'overwritten', platforms: names });
+      throw new ConflictError({
+        image: destImage,
+        attempts: attempt,
+        reason: 'overwritten',
+        platforms: names,
+      });
     }
     log(
       logger,
@@ -240,10 +247,10 @@ class Attempts {
   async #copyMissing(missing: readonly ManifestDescriptor[]): Promise<void> {
     if (missing.length === 0) return;
     if (!this.request.settings.copyChildren) {
-      throw new MissingChildrenError(
-        this.request.destImage,
-        missing.map((d) => d.digest),
-      );
+      throw new MissingChildrenError({
+        image: this.request.destImage,
+        digests: missing.map((d) => d.digest),
+      });
     }
     this.#copies.push(await copyChildren(missing, this.#ctx));
     for (const d of missing) {

@@ -55,10 +55,10 @@ export class ManifestListMerger {
     this.srcImage = rehost(options.srcImage, options.srcHost ?? options.host);
     this.destImage = rehost(options.destImage, options.host);
     if (parseImageReference(this.destImage).digest !== undefined) {
-      throw new InvalidOptionError(
-        `The destination '${this.destImage}' is a digest: merges push to a tag, give one (host/repo:tag)`,
-        'destImage',
-      );
+      throw new InvalidOptionError({
+        option: 'destImage',
+        problem: `names a digest ('${this.destImage}'): merges push to a tag, give one (host/repo:tag)`,
+      });
     }
     this.#settings = resolveSettings(options);
     this.#srcClient =

@@ -259,7 +259,7 @@ describe('our PUT in flight for long', () => {
     const unreadable: RegistryClient = {
       ...client,
       getManifest: async (img, o) => {
-        if (img.includes('@')) throw new NotFoundError('gone', { status: 404 });
+        if (img.includes('@')) throw new NotFoundError({ status: 404 });
         return client.getManifest(img, o);
       },
     };
@@ -322,7 +322,7 @@ describe('before the PUT', () => {
     const client = scripted(registry, {
       beforePut: () => undefined,
       head: async () => {
-        throw new NotFoundError('Nexus says no', { status: 404 });
+        throw new NotFoundError({ status: 404, registryMessage: 'Nexus says no' });
       },
     });
     // A slow merge (the pre-PUT check runs): simulate it with a tiny settle, so 2.5 ms is old.
@@ -341,8 +341,7 @@ describe('before the PUT', () => {
 });
 
 describe('a destination that cannot be read (select mode, push)', () => {
-  const refused = () =>
-    Object.assign(new NotFoundError('refused', { status: 401 }), { pullGranted: false });
+  const refused = () => new NotFoundError({ status: 401, pullGranted: false });
 
   function unreadableDest(registry: InMemoryRegistryClient, error: () => Error): RegistryClient {
     return {
@@ -378,8 +377,7 @@ describe('a destination that cannot be read (select mode, push)', () => {
 
   it('treats it as absent when the token granted pull (Quay: no such repository)', async () => {
     const registry = setup(list([image('amd64')]));
-    const quay = () =>
-      Object.assign(new NotFoundError('refused', { status: 401 }), { pullGranted: true });
+    const quay = () => new NotFoundError({ status: 401, pullGranted: true });
     const client = unreadableDest(registry, quay);
     const result = await merger(client, { soleWriter: true }).mergeSelectedArchitectures(
       ['amd64'],
