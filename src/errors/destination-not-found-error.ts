@@ -7,7 +7,7 @@ export interface DestinationErrorDetails extends MergerErrorOptions {
 }
 
 /**
- * `mergeManifestLists()` (Mode A) needs an existing destination list and found none: the
+ * `mergeManifestLists()` (the merge mode) needs an existing destination list and found none: the
  * destination client threw a not-found error (see {@link isNotFoundError}) for the tag.
  * Create the tag first, e.g. with `mergeSelectedArchitectures(archs, { push: true })`.
  *
