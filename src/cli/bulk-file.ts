@@ -6,9 +6,9 @@ export interface BulkJob {
   src: string;
   /** Destination tag. */
   dest: string;
-  /** Mode B when given: the architectures to take from the source. */
+  /** A select when given: the architectures to take from the source. */
   archs?: string[] | undefined;
-  /** Mode B only: push the result (a Mode B job without it writes nothing). */
+  /** Select only: push the result (a select job without it writes nothing). */
   push?: boolean | undefined;
 }
 
@@ -19,9 +19,9 @@ export const MAX_BULK_FILE_BYTES = 16 * 1024 * 1024;
 const SECRET_KEY = /pass|secret|token|auth|credential/i;
 
 /**
- * Parses a `bulk` file: a JSON array of jobs (`{ "src", "dest" }` for Mode A, plus
- * `"archs": [...]` and `"push": true` for Mode B), or lines of `SRC DEST` (Mode A; `#` starts
- * a comment; blank lines are skipped).
+ * Parses a `bulk` file: a JSON array of jobs (`{ "src", "dest" }` for a merge, plus
+ * `"archs": [...]` and `"push": true` for a select), or lines of `SRC DEST` (merges; `#`
+ * starts a comment; blank lines are skipped).
  *
  * A JSON job that holds a credential-like field (`password`, `token`, `auth`…, at any depth)
  * is refused, and every such value is handed to `onSecret` first, before any error is

@@ -219,7 +219,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     stdout: scrubbed(io.stdout, () => secrets),
     stderr: scrubbed(io.stderr, () => secrets),
   };
-  // A password given as a plain argument (the seed's flags) is a secret from the start.
+  // A password given as a plain argument (pubtools-quay's flags) is a secret from the start.
   argv.forEach((arg, i) => {
     const next = argv[i + 1];
     if (/^--(source|dest)-quay-password$/.test(arg) && next && next.length >= 4) secrets.push(next);

@@ -18,10 +18,10 @@ const VARIANT = /^v\d/i;
  * Turns the eligible architectures of {@link selectArchitectures} into a test on entries.
  *
  * With `match: 'architecture'`, raw string equality with `platform.architecture` (whitespace
- * included, as the seed compares).
+ * included, as pubtools-quay compares).
  *
  * With `match: 'platform'`, each name is trimmed (`' amd64'` selects amd64), normalised
- * (REGISTRY-NOTES §3, as containerd does) and may take three forms:
+ * (as containerd does; see docs/merge-rules.md) and may take three forms:
  *
  * - `arch` (`amd64`, `x86_64`, `aarch64`, `arm`, `armhf`…): every entry of that normalised
  *   architecture, on any OS and of any variant; `armhf` and `armel` also imply the variant

@@ -65,8 +65,8 @@ export interface MergeResult {
   /** Read-merge-write rounds used (more than 1 when another writer moved the tag). */
   attempts: number;
   /**
-   * How the push was made sure of against other writers; absent when nothing was pushed or
-   * with `soleWriter`.
+   * How the push was made sure of against other writers; absent when nothing was pushed, with
+   * `soleWriter`, and after a `newDestination` push to a tag these credentials could not read.
    */
   verification?: PushVerification;
 }
