@@ -94,7 +94,7 @@ function parseJson(text: string, name: string, onSecret: (secret: string) => voi
       throw new UsageError(`${where}: "push" must be true or false`);
     }
     if (push !== undefined && list === undefined) {
-      throw new UsageError(`${where}: "push" goes with "archs" (Mode A jobs always push)`);
+      throw new UsageError(`${where}: "push" goes with "archs" (merge jobs always push)`);
     }
     return { src, dest, ...(list ? { archs: list } : {}), ...(push !== undefined ? { push } : {}) };
   });

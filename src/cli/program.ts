@@ -23,10 +23,10 @@ Commands merge a source manifest list (Docker manifest list v2 or OCI image inde
 destination tag without losing the destination's other platforms.
 
 Examples:
-  # Mode A: every platform of the source, plus the destination's others
+  # merge: every platform of the source, plus the destination's others
   $ ${NAME} merge --src quay.io/acme/app:1.2-s390x --dest quay.io/acme/app:1.2
 
-  # Mode B: only amd64 and arm64 from the source; print the list, push nothing
+  # select: only amd64 and arm64 from the source; print the list, push nothing
   $ ${NAME} select --src quay.io/acme/app:next --dest quay.io/acme/app:1.2 --arch amd64 --arch arm64
 
   # ...and push it, reading the password from stdin
@@ -55,7 +55,7 @@ Environment: NO_COLOR turns colors off; DOCKER_CONFIG moves Docker's config.
 `;
 
 const MERGE_HELP = `
-Mode A: the new list holds every entry of the source, plus each destination entry whose
+A merge: the new list holds every entry of the source, plus each destination entry whose
 platform the source lacks. The destination must exist (create it with 'select --push').
 Manifests the destination repository lacks are copied first (unless --no-copy-children);
 a list equal to the destination's is not pushed (unless --force).
@@ -67,7 +67,7 @@ Examples:
 `;
 
 const SELECT_HELP = `
-Mode B: the new list holds the source's entries of the given architectures, plus every
+A select: the new list holds the source's entries of the given architectures, plus every
 other entry of the destination (which may not exist yet). It is printed, and pushed only
 with --push.
 
@@ -78,7 +78,7 @@ Examples:
 `;
 
 const BULK_HELP = `
-FILE ('-' = stdin) is either lines of 'SRC DEST' (Mode A; '#' comments), or a JSON array:
+FILE ('-' = stdin) is either lines of 'SRC DEST' (merges; '#' comments), or a JSON array:
   [ { "src": "quay.io/a/app:1-build", "dest": "quay.io/a/app:1" },
     { "src": "quay.io/a/app:next", "dest": "quay.io/a/app:2", "archs": ["arm64"], "push": true } ]
 Every flag applies to every job. One failing job does not stop the others; the exit code is
@@ -176,7 +176,7 @@ export function buildProgram(
 
   const merge = program
     .command('merge', { isDefault: true })
-    .description('Mode A: merge every platform of --src into the tag --dest, keeping its others')
+    .description('merge every platform of --src into the tag --dest, keeping its others')
     .addHelpText('after', MERGE_HELP);
   addReferenceOptions(merge);
   addCommonOptions(merge);
@@ -184,7 +184,7 @@ export function buildProgram(
 
   const select = program
     .command('select')
-    .description('Mode B: take only --arch platforms from --src; print the list, push with --push')
+    .description('select only --arch platforms from --src; print the list, push with --push')
     .addHelpText('after', SELECT_HELP);
   addReferenceOptions(select);
   addSelectOptions(select);
