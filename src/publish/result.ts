@@ -9,8 +9,9 @@ import type { CopyReport } from './children.js';
  * - `'unchanged'`: the new list equals the destination's, so nothing was written (`force`
  *   pushes anyway);
  * - `'dry-run'`: `dryRun` was set, nothing was written;
- * - `'not-pushed'`: `mergeSelectedArchitectures` without `push`: the list is returned for the
- *   caller to sign and upload, as pubtools-quay does.
+ * - `'not-pushed'`: `mergeSelectedArchitectures` without `push`, for a list that differs from
+ *   the destination's: it is returned for the caller to sign and upload, as pubtools-quay does
+ *   (one equal to the destination's is `'unchanged'`).
  *
  * @example
  * ```ts
