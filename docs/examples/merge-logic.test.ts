@@ -35,7 +35,7 @@ describe('merge logic (pure functions)', () => {
   const src = list(image(1, 'amd64'), image(2, 'arm64'));
   const dest = list(image(3, 'amd64'), image(4, 's390x'), image(5, 'ppc64le'));
 
-  it('the merge mode keeps the destination platforms the source lacks', () => {
+  it('a merge keeps the destination platforms the source lacks', () => {
     const missing = getMissingArchitectures(src, dest);
     expect(archs(list(...missing))).toEqual(['s390x', 'ppc64le']);
     const merged = addMissingArchitectures(src, missing);
@@ -45,7 +45,7 @@ describe('merge logic (pure functions)', () => {
     ]);
   });
 
-  it('the select mode takes only the eligible architectures', () => {
+  it('a select takes only the eligible architectures', () => {
     const merged = selectArchitectures(src, dest, ['arm64']);
     expect(archs(merged)).toEqual(['arm64', 'amd64', 's390x', 'ppc64le']);
     // No destination yet: the selection alone.
@@ -95,7 +95,7 @@ describe('ManifestListMerger over InMemoryRegistryClient', () => {
     expect(registry.resolveTag('quay.io/acme/app:1.0')).toBe(before);
   });
 
-  it('the merge mode needs a destination; the select mode creates it with push', async () => {
+  it('a merge needs a destination; a select creates it with push', async () => {
     const { registry } = setup();
     const merger = new ManifestListMerger({
       srcImage: 'quay.io/acme/app:build',

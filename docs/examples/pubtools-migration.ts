@@ -18,8 +18,8 @@ export async function migrated(): Promise<void> {
     srcPassword: process.env['SRC_QUAY_TOKEN'],
     destUsername: 'acme+release',
     destPassword: process.env['DEST_QUAY_TOKEN'],
-    // pubtools-quay matched on the architecture string alone; keep that while migrating, then drop
-    // this line for platform matching (linux/arm/v6 and linux/arm/v7 are two platforms).
+    // pubtools-quay matched on the architecture string alone; keep that while migrating,
+    // then drop this line for platform matching (linux/arm/v6 and linux/arm/v7 are two).
     match: 'architecture',
     logger: console, // pubtools-quay's four info lines
   });
@@ -30,7 +30,7 @@ export async function migrated(): Promise<void> {
 
   // merger.merge_manifest_lists(): returned None; here a result, and no push when unchanged.
   const merged = await merger.mergeManifestLists();
-  console.log(`${merged.outcome} ${merged.digest}`);
+  console.log(merged.outcome === 'pushed' ? `pushed ${merged.digest}` : 'unchanged');
 
   // new_list = merger.merge_manifest_lists_selected_architectures(["amd64", "arm64"])
   // ...sign it, then upload it yourself. Here: compute (nothing written), sign the digest,

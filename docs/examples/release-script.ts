@@ -33,7 +33,6 @@ function summary(result: MergeResult): Record<string, unknown> {
     digest: result.digest,
     mediaType: result.mediaType,
     outcome: result.outcome,
-    unchanged: result.unchanged,
     fromSource: result.fromSource,
     fromDestination: result.fromDestination,
     replaced: result.plan.replaced.map((e) => `${e.platform} ${e.previousDigest} -> ${e.digest}`),
