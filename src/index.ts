@@ -2,7 +2,8 @@
 
 // Errors: every class a caller may catch (or a RegistryClient of its own may throw), the
 // details each constructor takes, the code union and the cross-realm guards. Not exported:
-// `sanitizeCause`, `ERROR_BRAND`, `ERROR_CODES` and `errorCode` (internals of src/errors/).
+// `sanitizeCause`, `ERROR_BRAND`, `ERROR_CODES`, `errorCode` and `redact` (internals of
+// src/errors/).
 export {
   AuthenticationError,
   type AuthenticationErrorDetails,
@@ -57,7 +58,6 @@ export {
   RequestAbortedError,
   RequestTimeoutError,
   type RequestTimeoutErrorDetails,
-  redact,
   type TimeoutKind,
   type TimeoutPhase,
   UnsupportedOperationError,
@@ -71,31 +71,25 @@ export type {
   RegistryCredentials,
 } from './http/auth/credentials/types.js';
 export { HttpRegistryClient } from './http/http-registry-client.js';
-export {
-  DEFAULT_DEADLINE_MS,
-  DEFAULT_MAX_MANIFEST_BYTES,
-  DEFAULT_TIMEOUT_MS,
-  type HttpRegistryClientOptions,
-} from './http/options.js';
+export type { HttpRegistryClientOptions } from './http/options.js';
 export type { RequestCounts, RequestEvent, RequestKind } from './http/request-event.js';
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './http/retry/retry-policy.js';
-export { type Logger, silentLogger } from './logger.js';
-// The manifest and merge rooms, listed by name (the surface as it was under `export *`;
-// which of these stay public is the public-surface step's decision).
+export type { RetryPolicy } from './http/retry/retry-policy.js';
+export type { Logger } from './logger.js';
+// The manifest and merge rooms: the types of lists and their entries, the media types (as one
+// `MediaTypes` object), and the pure functions a release script unit-tests its logic with.
+// `normalizeMediaType` serves a RegistryClient of one's own (a Content-Type header → a media
+// type). Not exported, on purpose: the loose media-type constants (use `MediaTypes`), entry and
+// platform keys (`entryKey`, `platformKey`), the attestation internals (`ATTESTATION_*`,
+// `attestedDigest`, `isAttestation`: `entryKind` says what an entry is), `finalizeList` and
+// `dockerListIncompatibilities` (steps of the publish pipeline), the Docker Hub host names,
+// the `DEFAULT_*` constants (each option's TSDoc gives its default), `silentLogger` (the
+// default when no logger is given) and `redact` (every error is redacted already).
 export {
   type Annotations,
-  ATTESTATION_REFERENCE_DIGEST,
-  ATTESTATION_REFERENCE_TYPE,
-  attestedDigest,
   computeDigest,
   type Descriptor,
-  DOCKER_MANIFEST,
-  DOCKER_MANIFEST_LIST,
-  entryKey,
   type FetchedManifest,
   formatPlatform,
-  isAttestation,
-  isManifestListMediaType,
   type ManifestDescriptor,
   type ManifestList,
   type ManifestListInput,
@@ -105,28 +99,17 @@ export {
   type NormalizedPlatform,
   normalizeMediaType,
   normalizePlatform,
-  OCI_IMAGE_INDEX,
-  OCI_IMAGE_MANIFEST,
   type Platform,
   parseManifestList,
-  platformKey,
   serializeManifestList,
 } from './manifest/index.js';
-export {
-  DOCKER_HUB_API_HOST,
-  DOCKER_HUB_HOST,
-  type ImageReference,
-  parseImageReference,
-} from './manifest/reference.js';
+export { type ImageReference, parseImageReference } from './manifest/reference.js';
 export {
   addMissingArchitectures,
   type DockerListConversion,
   describeMerge,
-  dockerListIncompatibilities,
   type EntryKind,
   entryKind,
-  type FinalizeOptions,
-  finalizeList,
   getMissingArchitectures,
   listsEqual,
   type MergeOptions,

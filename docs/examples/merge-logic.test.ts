@@ -10,15 +10,14 @@ import {
   type ManifestDescriptor,
   type ManifestList,
   ManifestListMerger,
-  OCI_IMAGE_INDEX,
-  OCI_IMAGE_MANIFEST,
+  MediaTypes,
   selectArchitectures,
 } from '../../src/index.js';
 
 /** An image entry; `n` makes its (fake) digest. */
 function image(n: number, architecture: string, variant?: string): ManifestDescriptor {
   return {
-    mediaType: OCI_IMAGE_MANIFEST,
+    mediaType: MediaTypes.OCI_IMAGE_MANIFEST,
     digest: `sha256:${n.toString(16).padStart(64, '0')}`,
     size: 500 + n,
     platform: { os: 'linux', architecture, ...(variant ? { variant } : {}) },
@@ -26,7 +25,7 @@ function image(n: number, architecture: string, variant?: string): ManifestDescr
 }
 
 function list(...manifests: ManifestDescriptor[]): ManifestList {
-  return { schemaVersion: 2, mediaType: OCI_IMAGE_INDEX, manifests };
+  return { schemaVersion: 2, mediaType: MediaTypes.OCI_IMAGE_INDEX, manifests };
 }
 
 const archs = (l: ManifestList) => l.manifests.map((m) => m.platform?.architecture);

@@ -14,7 +14,7 @@ export const ERROR_BRAND = Symbol.for('manifest-list-merger.error');
  * (Named so as not to shadow TypeScript's global `ErrorOptions`.)
  */
 export interface MergerErrorOptions {
-  /** The error that led to this one. Only sanitized values are stored (see {@link redact}). */
+  /** The error that led to this one. Only sanitized values are stored (secrets scrubbed, axios errors reduced to name, message and code). */
   cause?: unknown;
 }
 

@@ -4,8 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   computeDigest,
-  DOCKER_MANIFEST,
-  DOCKER_MANIFEST_LIST,
   InMemoryRegistryClient,
   InvalidChildManifestError,
   InvalidDigestError,
@@ -13,9 +11,13 @@ import {
   type ManifestDescriptor,
   ManifestListMerger,
   NestingTooDeepError,
+} from '../../src/index.js';
+import {
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
   OCI_IMAGE_INDEX,
   OCI_IMAGE_MANIFEST,
-} from '../../src/index.js';
+} from '../../src/manifest/media-types.js';
 import { copyChildren, DEFAULT_MAX_INDEX_DEPTH } from '../../src/publish/children.js';
 
 const BUILD_REPO = 'registry.test/build/app';

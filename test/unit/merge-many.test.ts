@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   computeDigest,
   DestinationNotFoundError,
-  DOCKER_MANIFEST,
-  DOCKER_MANIFEST_LIST,
   InMemoryRegistryClient,
   InvalidOptionError,
   type MergeJob,
@@ -12,6 +10,7 @@ import {
   parseManifestList,
   type RegistryClient,
 } from '../../src/index.js';
+import { DOCKER_MANIFEST, DOCKER_MANIFEST_LIST } from '../../src/manifest/media-types.js';
 
 function list(...archs: string[]) {
   return {

@@ -4,8 +4,6 @@ import { describe, expect, it } from 'vitest';
 import {
   computeDigest,
   DigestMismatchError,
-  DOCKER_MANIFEST,
-  DOCKER_MANIFEST_LIST,
   IncompatibleMediaTypeError,
   InMemoryRegistryClient,
   InvalidOptionError,
@@ -13,12 +11,16 @@ import {
   type ManifestList,
   ManifestListMerger,
   MissingChildrenError,
-  OCI_IMAGE_INDEX,
-  OCI_IMAGE_MANIFEST,
   parseManifestList,
   type RegistryClient,
   UnsupportedOperationError,
 } from '../../src/index.js';
+import {
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  OCI_IMAGE_INDEX,
+  OCI_IMAGE_MANIFEST,
+} from '../../src/manifest/media-types.js';
 
 const SRC = 'registry.test/acme/app:new';
 const DEST = 'registry.test/acme/app:1.0';

@@ -5,7 +5,7 @@ import { MAX_TIMER_MS, numberOption } from '../../util/options.js';
 const MAX_RETRIES = 100;
 
 /**
- * How failed requests are retried. Every field has a default; see {@link DEFAULT_RETRY_POLICY}.
+ * How failed requests are retried. Every field has a default (its `@default`).
  *
  * @example
  * ```ts

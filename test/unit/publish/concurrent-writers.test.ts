@@ -10,11 +10,10 @@ import {
   ManifestListMerger,
   type ManifestListMergerOptions,
   NotFoundError,
-  OCI_IMAGE_INDEX,
-  OCI_IMAGE_MANIFEST,
   parseManifestList,
   type RegistryClient,
 } from '../../../src/index.js';
+import { OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST } from '../../../src/manifest/media-types.js';
 import { archs, image, list } from '../fixtures.js';
 
 const SRC = 'registry.test/acme/app:build';
