@@ -428,19 +428,19 @@ async function main() {
   await table(reg, 'demo/app', 'next', `Source (new) ${src}`);
   const before = await table(reg, 'demo/app', 'stable', `Destination (old) ${dest}`);
 
-  step('Mode B: take only arm64 from the new image; print the list, push nothing');
+  step('select: take only arm64 from the new image; print the list, push nothing');
   await cli(['select', '--src', src, '--dest', dest, '--arch', 'arm64'], env);
   const still = await getList(reg, 'demo/app', 'stable');
   say(`\n${dest} still ${still.digest === before ? 'unchanged' : 'CHANGED'}: ${still.digest}`);
 
-  step('Mode A: merge every platform of the new image into the old tag');
+  step('merge: merge every platform of the new image into the old tag');
   await cli(['merge', '--src', src, '--dest', dest], env);
   await table(reg, 'demo/app', 'stable', `After the merge: ${dest}`);
 
   step('The same merge again: nothing changes, nothing is pushed');
   await cli(['merge', '--src', src, '--dest', dest], env);
 
-  step('Mode B with --push into another repository (its children are copied first)');
+  step('The select mode with --push into another repository (its children are copied first)');
   const mirror = `${reg.host}/demo/mirror:arm64`;
   await cli(['select', '--src', src, '--dest', mirror, '--arch', 'arm64', '--push'], env);
   await table(reg, 'demo/mirror', 'arm64', `After select --push: ${mirror}`);

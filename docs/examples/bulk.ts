@@ -5,13 +5,13 @@ import { HttpRegistryClient, type MergeJob, mergeMany } from '../../src/index.js
 export async function releaseAll(version: string, builds: string[]): Promise<number> {
   const client = new HttpRegistryClient({ dockerConfig: true });
   const jobs: MergeJob[] = [
-    // Mode A: fold each per-architecture build into the release tag. The three jobs write one
+    // merge: fold each per-architecture build into the release tag. The three jobs write one
     // tag: the library runs them one after the other, so none loses another's platform.
     ...builds.map((arch) => ({
       srcImage: `quay.io/acme/app:${version}-${arch}`,
       destImage: `quay.io/acme/app:${version}`,
     })),
-    // Mode B: take only arm64 from the nightly into `edge`, which may not exist yet.
+    // select: take only arm64 from the nightly into `edge`, which may not exist yet.
     {
       mode: 'select',
       srcImage: 'quay.io/acme/app:nightly',
@@ -33,9 +33,7 @@ export async function releaseAll(version: string, builds: string[]): Promise<num
   for (const o of outcomes) {
     const name = `${o.job.srcImage} -> ${o.job.destImage}`;
     if (o.status === 'fulfilled') {
-      console.log(
-        `${name}: ${o.result.outcome === 'pushed' ? 'pushed' : 'unchanged'} ${o.result.digest}`,
-      );
+      console.log(`${name}: ${o.result.outcome} ${o.result.digest}`);
     } else if (o.status === 'rejected') {
       const code = (o.error as { code?: string }).code ?? 'ERROR';
       console.log(`${name}: failed [${code}] ${(o.error as Error).message}`);

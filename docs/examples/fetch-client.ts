@@ -101,7 +101,7 @@ export class FetchRegistryClient implements RegistryClient {
     if (res.ok) return res;
     await res.body?.cancel();
     // 404: absent. A 401 is ambiguous (Quay answers it for a missing repository): this client
-    // calls it an authentication failure, so Mode B never drops a destination after a bad token.
+    // calls it an authentication failure, so a select never drops a destination after a bad token.
     throw new HttpStatusError(
       `${method} ${image}: HTTP ${res.status}`,
       res.status,

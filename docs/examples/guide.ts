@@ -9,18 +9,18 @@ const merger = new ManifestListMerger({
   destClient: client,
 });
 
-// Mode A: every source entry, plus the destination's other platforms; pushed.
+// merge: every source entry, plus the destination's other platforms; pushed.
 const merged = await merger.mergeManifestLists();
 console.log(merged.outcome, merged.digest, merged.fromSource, merged.fromDestination);
 
-// Mode B: only s390x from the source; the list is returned, not pushed...
+// select: only s390x from the source; the list is returned, not pushed...
 const selected = await merger.mergeSelectedArchitectures(['s390x']);
 console.log(selected.manifestList, selected.digest);
 // ...unless asked. The destination may not exist yet.
 await merger.mergeSelectedArchitectures(['s390x'], { push: true });
 
 // pubtools-quay's construction: an HttpRegistryClient is built per side from its credentials.
-const seedStyle = new ManifestListMerger({
+const pubtoolsStyle = new ManifestListMerger({
   srcImage: 'quay.io/acme/app:1.4-s390x',
   destImage: 'quay.io/acme/app:1.4',
   srcUsername: 'acme+build',
@@ -31,13 +31,13 @@ const seedStyle = new ManifestListMerger({
 });
 
 // A dry run reads and plans; nothing is written.
-const plan = await seedStyle.mergeManifestLists({ dryRun: true });
+const plan = await pubtoolsStyle.mergeManifestLists({ dryRun: true });
 for (const e of plan.plan.replaced)
   console.log(`${e.platform}: ${e.previousDigest} -> ${e.digest}`);
 console.log('would copy', plan.childrenToCopy, 'would push', plan.digest, plan.mediaType);
 
 // Give up after a minute: every request in flight is aborted, nothing half-done is pushed.
-await seedStyle.mergeManifestLists({ signal: AbortSignal.timeout(60_000) });
+await pubtoolsStyle.mergeManifestLists({ signal: AbortSignal.timeout(60_000) });
 
 // Credentials per registry host, from your own secret store.
 const perHost = new HttpRegistryClient({

@@ -10,15 +10,14 @@ import {
   type ManifestDescriptor,
   type ManifestList,
   ManifestListMerger,
-  OCI_IMAGE_INDEX,
-  OCI_IMAGE_MANIFEST,
+  MediaTypes,
   selectArchitectures,
 } from '../../src/index.js';
 
 /** An image entry; `n` makes its (fake) digest. */
 function image(n: number, architecture: string, variant?: string): ManifestDescriptor {
   return {
-    mediaType: OCI_IMAGE_MANIFEST,
+    mediaType: MediaTypes.OCI_IMAGE_MANIFEST,
     digest: `sha256:${n.toString(16).padStart(64, '0')}`,
     size: 500 + n,
     platform: { os: 'linux', architecture, ...(variant ? { variant } : {}) },
@@ -26,7 +25,7 @@ function image(n: number, architecture: string, variant?: string): ManifestDescr
 }
 
 function list(...manifests: ManifestDescriptor[]): ManifestList {
-  return { schemaVersion: 2, mediaType: OCI_IMAGE_INDEX, manifests };
+  return { schemaVersion: 2, mediaType: MediaTypes.OCI_IMAGE_INDEX, manifests };
 }
 
 const archs = (l: ManifestList) => l.manifests.map((m) => m.platform?.architecture);
@@ -35,7 +34,7 @@ describe('merge logic (pure functions)', () => {
   const src = list(image(1, 'amd64'), image(2, 'arm64'));
   const dest = list(image(3, 'amd64'), image(4, 's390x'), image(5, 'ppc64le'));
 
-  it('Mode A keeps the destination platforms the source lacks', () => {
+  it('a merge keeps the destination platforms the source lacks', () => {
     const missing = getMissingArchitectures(src, dest);
     expect(archs(list(...missing))).toEqual(['s390x', 'ppc64le']);
     const merged = addMissingArchitectures(src, missing);
@@ -45,7 +44,7 @@ describe('merge logic (pure functions)', () => {
     ]);
   });
 
-  it('Mode B takes only the eligible architectures', () => {
+  it('a select takes only the eligible architectures', () => {
     const merged = selectArchitectures(src, dest, ['arm64']);
     expect(archs(merged)).toEqual(['arm64', 'amd64', 's390x', 'ppc64le']);
     // No destination yet: the selection alone.
@@ -90,12 +89,12 @@ describe('ManifestListMerger over InMemoryRegistryClient', () => {
     const { registry, merger } = setup();
     const before = registry.resolveTag('quay.io/acme/app:1.0');
     const plan = await merger.mergeManifestLists({ dryRun: true });
-    expect(plan.outcome).not.toBe('pushed');
+    expect(plan.outcome).toBe('dry-run');
     expect(registry.calls.some((c) => c.method === 'put')).toBe(false);
     expect(registry.resolveTag('quay.io/acme/app:1.0')).toBe(before);
   });
 
-  it('Mode A needs a destination; Mode B creates it with push', async () => {
+  it('a merge needs a destination; a select creates it with push', async () => {
     const { registry } = setup();
     const merger = new ManifestListMerger({
       srcImage: 'quay.io/acme/app:build',

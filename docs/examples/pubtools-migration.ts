@@ -18,10 +18,10 @@ export async function migrated(): Promise<void> {
     srcPassword: process.env['SRC_QUAY_TOKEN'],
     destUsername: 'acme+release',
     destPassword: process.env['DEST_QUAY_TOKEN'],
-    // The seed matched on the architecture string alone; keep that while migrating, then drop
-    // this line for platform matching (linux/arm/v6 and linux/arm/v7 are two platforms).
+    // pubtools-quay matched on the architecture string alone; keep that while migrating,
+    // then drop this line for platform matching (linux/arm/v6 and linux/arm/v7 are two).
     match: 'architecture',
-    logger: console, // the seed's four info lines
+    logger: console, // pubtools-quay's four info lines
   });
 
   // merger.set_quay_clients(src_client, dest_client)

@@ -32,11 +32,9 @@ function summary(result: MergeResult): Record<string, unknown> {
   return {
     digest: result.digest,
     mediaType: result.mediaType,
-    pushed: result.outcome === 'pushed',
-    unchanged: result.unchanged,
-    dryRun: result.outcome === 'dry-run',
-    added: result.fromSource,
-    kept: result.fromDestination,
+    outcome: result.outcome,
+    fromSource: result.fromSource,
+    fromDestination: result.fromDestination,
     replaced: result.plan.replaced.map((e) => `${e.platform} ${e.previousDigest} -> ${e.digest}`),
     childrenToCopy: result.childrenToCopy,
   };

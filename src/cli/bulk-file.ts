@@ -6,9 +6,9 @@ export interface BulkJob {
   src: string;
   /** Destination tag. */
   dest: string;
-  /** Mode B when given: the architectures to take from the source. */
+  /** The select mode when given: the architectures to take from the source. */
   archs?: string[] | undefined;
-  /** Mode B only: push the result (a Mode B job without it writes nothing). */
+  /** The select mode only: push the result (a select job without it writes nothing). */
   push?: boolean | undefined;
 }
 
@@ -19,8 +19,8 @@ export const MAX_BULK_FILE_BYTES = 16 * 1024 * 1024;
 const SECRET_KEY = /pass|secret|token|auth|credential/i;
 
 /**
- * Parses a `bulk` file: a JSON array of jobs (`{ "src", "dest" }` for Mode A, plus
- * `"archs": [...]` and `"push": true` for Mode B), or lines of `SRC DEST` (Mode A; `#` starts
+ * Parses a `bulk` file: a JSON array of jobs (`{ "src", "dest" }` for the merge mode,
+ * plus `"archs": [...]` and `"push": true` for the select mode), or lines of `SRC DEST` (merge; `#` starts
  * a comment; blank lines are skipped).
  *
  * A JSON job that holds a credential-like field (`password`, `token`, `auth`…, at any depth)
@@ -94,7 +94,7 @@ function parseJson(text: string, name: string, onSecret: (secret: string) => voi
       throw new UsageError(`${where}: "push" must be true or false`);
     }
     if (push !== undefined && list === undefined) {
-      throw new UsageError(`${where}: "push" goes with "archs" (Mode A jobs always push)`);
+      throw new UsageError(`${where}: "push" goes with "archs" (merge jobs always push)`);
     }
     return { src, dest, ...(list ? { archs: list } : {}), ...(push !== undefined ? { push } : {}) };
   });

@@ -14,9 +14,9 @@ export interface CredentialFlags {
   destUsername?: string | undefined;
   srcPasswordStdin?: boolean | undefined;
   destPasswordStdin?: boolean | undefined;
-  /** The seed's `--source-quay-password`: accepted, with a warning. */
+  /** pubtools-quay's `--source-quay-password`: accepted, with a warning. */
   srcPasswordArg?: string | undefined;
-  /** The seed's `--dest-quay-password`: accepted, with a warning. */
+  /** pubtools-quay's `--dest-quay-password`: accepted, with a warning. */
   destPasswordArg?: string | undefined;
 }
 
@@ -46,7 +46,7 @@ function stripNewline(line: string): string {
 /**
  * Resolves each side's user name and password, first match wins:
  * user name from `--src-username` (alias `--source-quay-user`) or `MLM_SRC_USERNAME`;
- * password from `--src-password-stdin`, the seed's `--source-quay-password` (warned about),
+ * password from `--src-password-stdin`, pubtools-quay's `--source-quay-password` (warned about),
  * or `MLM_SRC_PASSWORD`. The same for `dest`. When both `--*-password-stdin` flags are given,
  * stdin's first line is the source password and its second the destination's (one line
  * serves both). A side without a user name uses Docker's config (or goes anonymous). At most

@@ -1,8 +1,11 @@
-import { ExitCode, exitCodeFor } from './exit-codes.js';
-import { errorCode } from './library.js';
+import { type CliCode, ExitCode, exitCodeFor } from './exit-codes.js';
+import { type ErrorCode, errorCode } from './library.js';
 
-/** What to do about an error, by its `code` (every code the library and the CLI produce). */
-const HINTS: Record<string, string> = {
+/**
+ * What to do about an error, by its `code`: every code the library and the CLI produce (a
+ * code without a hint does not compile).
+ */
+const HINTS: Record<ErrorCode | CliCode, string> = {
   USAGE: "see 'manifest-list-merger --help'",
   INVALID_REFERENCE: 'write it as [host[:port]/]repository[:tag]',
   INVALID_OPTION: "see 'manifest-list-merger --help'",
@@ -54,11 +57,16 @@ function fallbackHint(error: unknown): string {
   return 'run again with --verbose for the stack; if it persists, report it with that output';
 }
 
+/** The hint for `code`, if it is one of the library's or the CLI's. */
+function hintFor(code: string): string | undefined {
+  return Object.hasOwn(HINTS, code) ? HINTS[code as keyof typeof HINTS] : undefined;
+}
+
 /** The hint for a `REGISTRY_ERROR`, from the HTTP status and method when there is one. */
 function registryHint(error: unknown): string {
   const { status, method } = error as { status?: unknown; method?: unknown };
   const writing = typeof method === 'string' && /^(PUT|POST|PATCH|DELETE)$/i.test(method);
-  if (typeof status !== 'number') return HINTS['REGISTRY_ERROR'] as string;
+  if (typeof status !== 'number') return HINTS.REGISTRY_ERROR;
   if (status === 405 || (status === 404 && writing)) {
     return writing
       ? 'the registry refused the request — check that it accepts pushes to this repository (not a read-only mirror or pull-through cache)'
@@ -74,7 +82,7 @@ function registryHint(error: unknown): string {
   if (status === 400) {
     return 'the registry refused the list or the tag — see its error codes; run again with --verbose for the request log';
   }
-  return HINTS['REGISTRY_ERROR'] as string;
+  return HINTS.REGISTRY_ERROR;
 }
 
 /** The message of an error on one line. */
@@ -121,7 +129,7 @@ export function errorHint(error: unknown, command?: string): string {
   if (code === 'USAGE' && command !== undefined)
     return `see 'manifest-list-merger ${command} --help'`;
   if (code === 'REGISTRY_ERROR') return registryHint(error);
-  return (code !== undefined ? HINTS[code] : undefined) ?? fallbackHint(error);
+  return (code !== undefined ? hintFor(code) : undefined) ?? fallbackHint(error);
 }
 
 /**

@@ -1,4 +1,9 @@
-import { errorCode } from './library.js';
+import { type ErrorCode, errorCode } from './library.js';
+import type { OutputFileError } from './output-file.js';
+import type { UsageError } from './usage-error.js';
+
+/** The codes of the CLI's own errors (the library's are {@link ErrorCode}). */
+export type CliCode = UsageError['code'] | OutputFileError['code'];
 
 /**
  * The exit codes of the `manifest-list-merger` command. Stable: release scripts branch on them.
@@ -34,13 +39,19 @@ export const ExitCode = {
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Error codes (the library's `error.code`) that are the user's input being wrong. */
-const USAGE_CODES = new Set(['INVALID_REFERENCE', 'INVALID_OPTION', 'USAGE']);
-const NOT_FOUND_CODES = new Set(['NOT_FOUND', 'DESTINATION_NOT_FOUND']);
-const AUTH_CODES = new Set([
+const USAGE_CODES = codes('INVALID_REFERENCE', 'INVALID_OPTION', 'USAGE');
+const NOT_FOUND_CODES = codes('NOT_FOUND', 'DESTINATION_NOT_FOUND');
+const AUTH_CODES = codes(
   'AUTHENTICATION_FAILED',
   'CREDENTIAL_SOURCE_FAILED',
   'DESTINATION_UNREADABLE',
-]);
+);
+const CONFLICT_CODES = codes('CONFLICT', 'PRECONDITION_FAILED');
+
+/** A set of codes, each checked to be one the library or the CLI produces. */
+function codes(...list: (ErrorCode | CliCode)[]): ReadonlySet<string> {
+  return new Set(list);
+}
 
 /**
  * The exit code for an error thrown by the library or the CLI, read from its stable `code`
@@ -50,9 +61,9 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   const code = errorCode(error);
   if (code === undefined) return ExitCode.FAILED;
   if (USAGE_CODES.has(code)) return ExitCode.USAGE;
-  if (code === 'CONFLICT' || code === 'PRECONDITION_FAILED') return ExitCode.CONFLICT;
+  if (CONFLICT_CODES.has(code)) return ExitCode.CONFLICT;
   if (NOT_FOUND_CODES.has(code)) return ExitCode.NOT_FOUND;
   if (AUTH_CODES.has(code)) return ExitCode.AUTH;
-  if (code === 'ABORTED') return ExitCode.INTERRUPTED;
+  if (code === ('ABORTED' satisfies ErrorCode)) return ExitCode.INTERRUPTED;
   return ExitCode.FAILED;
 }

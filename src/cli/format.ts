@@ -1,4 +1,4 @@
-import type { CliWritable } from './io.js';
+import { type CliWritable, withWrite } from './io.js';
 import type { MergeResult, PlannedEntry, ReplacedEntry } from './library.js';
 
 /** A plan entry as the summary and `--json` print it. */
@@ -157,17 +157,9 @@ export function jsonLine(value: unknown): string {
  * library never puts a credential in a message, and the CLI never prints one).
  */
 export function scrubbed(stream: CliWritable, secrets: () => readonly string[]): CliWritable {
-  return {
-    get isTTY() {
-      return stream.isTTY;
-    },
-    get columns() {
-      return stream.columns;
-    },
-    write(chunk: string) {
-      let text = chunk;
-      for (const secret of secrets()) text = text.split(secret).join('***');
-      return stream.write(text);
-    },
-  };
+  return withWrite(stream, (chunk) => {
+    let text = chunk;
+    for (const secret of secrets()) text = text.split(secret).join('***');
+    return stream.write(text);
+  });
 }

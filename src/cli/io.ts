@@ -10,6 +10,22 @@ export interface CliWritable {
 }
 
 /**
+ * `stream` with another `write`: it reads as `stream` does (`isTTY`, `columns`, live), and
+ * writes through `write`, which may pass the chunk on to `stream.write` or drop it.
+ */
+export function withWrite(stream: CliWritable, write: (chunk: string) => unknown): CliWritable {
+  return {
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+    write,
+  };
+}
+
+/**
  * Everything the CLI touches outside itself, injectable for in-process tests.
  *
  * @example

@@ -1,21 +1,22 @@
 // The library surface the CLI uses, in one place. The CLI calls the library like any user
 // would, through its public entry point; it holds no merge, registry or auth logic of its own.
 
+// Not public: a helper the CLI shares with the library, so that "the code of an error" has
+// one home.
+export { errorCode } from '../errors/guards.js';
 export {
+  type ErrorCode,
   HttpRegistryClient,
   type HttpRegistryClientOptions,
+  type Logger,
   ManifestListMerger,
   type ManifestListMergerOptions,
   type MergeJob,
   type MergeJobOutcome,
-  type MergeOutcome,
   type MergeResult,
   mergeMany,
   type PlannedEntry,
   parseImageReference,
   type ReplacedEntry,
+  RequestAbortedError,
 } from '../index.js';
-
-// Not public: a helper the CLI shares with the library, so that "the code of an error" has
-// one home.
-export { errorCode } from '../util/error-code.js';

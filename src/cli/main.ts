@@ -3,7 +3,8 @@
 
 import { formatError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
-import { type CliWritable, processIo } from './io.js';
+import { type CliWritable, processIo, withWrite } from './io.js';
+import { RequestAbortedError } from './library.js';
 import { runCli } from './program.js';
 
 const controller = new AbortController();
@@ -24,7 +25,8 @@ const onSignal = (): void => {
   if (interrupted) process.exit(ExitCode.INTERRUPTED);
   interrupted = true;
   stderr.write('\nmanifest-list-merger: interrupted; stopping (Ctrl-C again to quit now)\n');
-  controller.abort(new Error('interrupted'));
+  // The library's own error, should a call hand the signal's reason on: ABORTED, exit 130.
+  controller.abort(new RequestAbortedError());
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
@@ -51,16 +53,8 @@ function closable(stream: NodeJS.WriteStream, onClosed?: () => void): CliWritabl
     closed = true;
     onClosed?.();
   });
-  return {
-    get isTTY() {
-      return stream.isTTY;
-    },
-    get columns() {
-      return stream.columns;
-    },
-    write(chunk: string) {
-      if (closed || stream.destroyed) return true;
-      return stream.write(chunk);
-    },
-  };
+  return withWrite(stream, (chunk) => {
+    if (closed || stream.destroyed) return true;
+    return stream.write(chunk);
+  });
 }

@@ -45,7 +45,7 @@ export interface BulkOptions extends CommonOptions {
   failFast?: boolean;
 }
 
-/** Adds `--src` / `--dest` and the seed's aliases for them. */
+/** Adds `--src` / `--dest` and pubtools-quay's aliases for them. */
 export function addReferenceOptions(cmd: Command): Command {
   return cmd
     .option('-s, --src <ref>', 'source manifest list, e.g. quay.io/acme/app:1.2-build')

@@ -6,12 +6,12 @@ import { UsageError } from './usage-error.js';
  * says whether the list was pushed, and its digest.
  */
 export class OutputFileError extends Error {
+  override readonly name = 'OutputFileError' as const;
   /** Always `OUTPUT_FAILED`. */
-  readonly code = 'OUTPUT_FAILED';
+  readonly code = 'OUTPUT_FAILED' as const;
 
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'OutputFileError';
   }
 }
 
@@ -64,7 +64,8 @@ export class OutputFile {
   /** Replaces the file's content with `bytes`, exactly, and closes it. */
   async write(bytes: Uint8Array): Promise<void> {
     const handle = this.#handle;
-    if (handle === undefined) throw new Error(`--output '${this.path}' is already closed`);
+    if (handle === undefined)
+      throw new OutputFileError(`--output '${this.path}' is already closed`);
     this.#handle = undefined;
     try {
       if (this.regular) await handle.truncate(0);

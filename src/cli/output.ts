@@ -2,14 +2,7 @@ import { errorJson, formatError } from './errors.js';
 import { exitCodeFor } from './exit-codes.js';
 import { jsonLine, type Style, styleFor } from './format.js';
 import type { CliIo, CliWritable } from './io.js';
-
-/** Logger shape shared by the library's merger and client loggers. */
-export interface CliLogger {
-  debug?(message: string): void;
-  info?(message: string): void;
-  warn?(message: string): void;
-  error?(message: string): void;
-}
+import type { Logger } from './library.js';
 
 /** How a command writes: where the summary goes, JSON or not, quiet or verbose. */
 export interface OutputFlags {
@@ -97,7 +90,7 @@ export class Output {
    * The library's logger: everything with `--verbose`; otherwise the merge's progress lines
    * while stderr is a terminal; otherwise none.
    */
-  mergerLogger(): CliLogger | undefined {
+  mergerLogger(): Logger | undefined {
     const line = (level: string) => (message: string) =>
       this.io.stderr.write(this.errStyle.dim(`${level}: ${message}`) + '\n');
     if (this.flags.verbose) {
@@ -108,7 +101,7 @@ export class Output {
   }
 
   /** The registry client's request log: only with `--verbose`. */
-  clientLogger(): CliLogger | undefined {
+  clientLogger(): Logger | undefined {
     if (!this.flags.verbose) return undefined;
     const line = (level: string) => (message: string) =>
       this.io.stderr.write(this.errStyle.dim(`${level}: ${message}`) + '\n');

@@ -23,10 +23,10 @@ Commands merge a source manifest list (Docker manifest list v2 or OCI image inde
 destination tag without losing the destination's other platforms.
 
 Examples:
-  # Mode A: every platform of the source, plus the destination's others
+  # merge: every platform of the source, plus the destination's others
   $ ${NAME} merge --src quay.io/acme/app:1.2-s390x --dest quay.io/acme/app:1.2
 
-  # Mode B: only amd64 and arm64 from the source; print the list, push nothing
+  # select: only amd64 and arm64 from the source; print the list, push nothing
   $ ${NAME} select --src quay.io/acme/app:next --dest quay.io/acme/app:1.2 --arch amd64 --arch arm64
 
   # ...and push it, reading the password from stdin
@@ -55,7 +55,7 @@ Environment: NO_COLOR turns colors off; DOCKER_CONFIG moves Docker's config.
 `;
 
 const MERGE_HELP = `
-Mode A: the new list holds every entry of the source, plus each destination entry whose
+merge: the new list holds every entry of the source, plus each destination entry whose
 platform the source lacks. The destination must exist (create it with 'select --push').
 Manifests the destination repository lacks are copied first (unless --no-copy-children);
 a list equal to the destination's is not pushed (unless --force).
@@ -67,7 +67,7 @@ Examples:
 `;
 
 const SELECT_HELP = `
-Mode B: the new list holds the source's entries of the given architectures, plus every
+select: the new list holds the source's entries of the given architectures, plus every
 other entry of the destination (which may not exist yet). It is printed, and pushed only
 with --push.
 
@@ -78,7 +78,7 @@ Examples:
 `;
 
 const BULK_HELP = `
-FILE ('-' = stdin) is either lines of 'SRC DEST' (Mode A; '#' comments), or a JSON array:
+FILE ('-' = stdin) is either lines of 'SRC DEST' (merge jobs; '#' comments), or a JSON array:
   [ { "src": "quay.io/a/app:1-build", "dest": "quay.io/a/app:1" },
     { "src": "quay.io/a/app:next", "dest": "quay.io/a/app:2", "archs": ["arm64"], "push": true } ]
 Every flag applies to every job. One failing job does not stop the others; the exit code is
@@ -88,6 +88,12 @@ Examples:
   $ ${NAME} bulk jobs.txt --concurrency 8
   $ ${NAME} bulk jobs.json --dry-run --json
 `;
+
+/** What `merge` and `select` do, in one line each. */
+const MODE_DESCRIPTIONS = {
+  merge: 'merge every platform of --src into the tag --dest, keeping its others',
+  select: 'take only --arch platforms from --src; print the list, push with --push',
+} as const;
 
 const COMMANDS = ['merge', 'select', 'bulk', 'help'];
 
@@ -174,22 +180,17 @@ export function buildProgram(
 
   const env = { io, secrets };
 
-  const merge = program
-    .command('merge', { isDefault: true })
-    .description('Mode A: merge every platform of --src into the tag --dest, keeping its others')
-    .addHelpText('after', MERGE_HELP);
-  addReferenceOptions(merge);
-  addCommonOptions(merge);
-  merge.action(async (opts: MergeOptions) => setExit(await runMerge('merge', opts, env)));
-
-  const select = program
-    .command('select')
-    .description('Mode B: take only --arch platforms from --src; print the list, push with --push')
-    .addHelpText('after', SELECT_HELP);
-  addReferenceOptions(select);
-  addSelectOptions(select);
-  addCommonOptions(select);
-  select.action(async (opts: MergeOptions) => setExit(await runMerge('select', opts, env)));
+  // The two modes, one command each (`merge` also runs without a command).
+  for (const mode of ['merge', 'select'] as const) {
+    const cmd = program
+      .command(mode, { isDefault: mode === 'merge' })
+      .description(MODE_DESCRIPTIONS[mode])
+      .addHelpText('after', mode === 'merge' ? MERGE_HELP : SELECT_HELP);
+    addReferenceOptions(cmd);
+    if (mode === 'select') addSelectOptions(cmd);
+    addCommonOptions(cmd);
+    cmd.action(async (opts: MergeOptions) => setExit(await runMerge(mode, opts, env)));
+  }
 
   const bulk = program
     .command('bulk')
@@ -219,7 +220,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     stdout: scrubbed(io.stdout, () => secrets),
     stderr: scrubbed(io.stderr, () => secrets),
   };
-  // A password given as a plain argument (the seed's flags) is a secret from the start.
+  // A password given as a plain argument (pubtools-quay's flags) is a secret from the start.
   argv.forEach((arg, i) => {
     const next = argv[i + 1];
     if (/^--(source|dest)-quay-password$/.test(arg) && next && next.length >= 4) secrets.push(next);

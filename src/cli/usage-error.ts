@@ -3,11 +3,7 @@
  * `code` is `USAGE`.
  */
 export class UsageError extends Error {
+  override readonly name = 'UsageError' as const;
   /** Always `USAGE`. */
-  readonly code = 'USAGE';
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
+  readonly code = 'USAGE' as const;
 }

@@ -1,10 +1,20 @@
+import type { ErrorCode } from './codes.js';
 import { redact } from './redact.js';
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
-/** Options every error of the library accepts. */
-export interface ErrorOptions {
-  /** The error that led to this one. Only sanitized values are stored (see {@link redact}). */
+/**
+ * Marks the prototype of every error of the library, so that {@link isManifestListMergerError}
+ * recognises one from another bundle or realm (a registered symbol is the same everywhere).
+ */
+export const ERROR_BRAND = Symbol.for('manifest-list-merger.error');
+
+/**
+ * What every error's details hold besides its domain values: the error that led to it.
+ * (Named so as not to shadow TypeScript's global `ErrorOptions`.)
+ */
+export interface MergerErrorOptions {
+  /** The error that led to this one. Only sanitized values are stored (secrets scrubbed, axios errors reduced to name, message and code). */
   cause?: unknown;
 }
 
@@ -13,6 +23,11 @@ export interface ErrorOptions {
  *
  * Guarantees: `message`, `toJSON()` and `util.inspect()` never contain a credential; the
  * `cause` chain is kept (sanitized: a foreign error is reduced to its name, message and code).
+ *
+ * Every subclass takes one details object (its domain values and `cause`) and composes its
+ * own message from it; `name` is a literal per class (it survives minification) and `code`
+ * one of the {@link ErrorCode} literals. Recognise one across bundles and realms with
+ * {@link isManifestListMergerError} or {@link hasErrorCode}.
  *
  * @example
  * ```ts
@@ -23,14 +38,19 @@ export interface ErrorOptions {
  * }
  * ```
  */
-export class ManifestListMergerError extends Error {
+export abstract class ManifestListMergerError extends Error {
+  /** The class's name, e.g. `ConflictError`: a literal, not read off the constructor. */
+  abstract override readonly name: string;
   /** A stable machine-readable code, e.g. `INVALID_MANIFEST_LIST`. */
-  readonly code: string;
+  abstract readonly code: ErrorCode;
 
-  constructor(message: string, code: string, options: ErrorOptions = {}) {
+  static {
+    Object.defineProperty(ManifestListMergerError.prototype, ERROR_BRAND, { value: true });
+  }
+
+  /** For subclasses: `message` is the one they composed from their details. */
+  protected constructor(message: string, options: MergerErrorOptions = {}) {
     super(redact(message));
-    this.name = new.target.name;
-    this.code = code;
     if (options.cause !== undefined) {
       Object.defineProperty(this, 'cause', {
         value: sanitizeCause(options.cause),

@@ -1,4 +1,4 @@
-import { ManifestListMergerError } from './base-error.js';
+import { ManifestListMergerError, type MergerErrorOptions } from './base-error.js';
 
 /**
  * A merge was started on a {@link ManifestListMerger} that lacks a source or a destination
@@ -13,10 +13,13 @@ import { ManifestListMergerError } from './base-error.js';
  * ```
  */
 export class ClientsNotSetError extends ManifestListMergerError {
-  constructor() {
+  override readonly name = 'ClientsNotSetError' as const;
+  override readonly code = 'CLIENTS_NOT_SET' as const;
+
+  constructor(details: MergerErrorOptions = {}) {
     super(
       'A RegistryClient instance must be set for both the source and the destination image: pass srcClient and destClient, or call setClients(src, dest)',
-      'CLIENTS_NOT_SET',
+      details,
     );
   }
 }

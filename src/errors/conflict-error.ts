@@ -1,4 +1,4 @@
-import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+import { ManifestListMergerError, type MergerErrorOptions } from './base-error.js';
 
 /**
  * Why a {@link ConflictError} was thrown.
@@ -12,7 +12,11 @@ import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
 export type ConflictReason = 'moving' | 'overwritten' | 'unverifiable';
 
 /** Details of a {@link ConflictError}. */
-export interface ConflictErrorDetails extends ErrorOptions {
+export interface ConflictErrorDetails extends MergerErrorOptions {
+  /** The destination tag. */
+  image: string;
+  /** How many read-merge-write rounds were tried. */
+  attempts: number;
   /** Why. @default 'moving' */
   reason?: ConflictReason;
   /** The platforms (or digests of entries without one) at risk. @default [] */
@@ -30,9 +34,12 @@ export interface ConflictErrorDetails extends ErrorOptions {
  * } catch (error) {
  *   if (error instanceof ConflictError) console.error(error.reason, error.platforms);
  * }
+ * new ConflictError({ image: 'quay.io/ns/app:1.0', attempts: 5, reason: 'moving' });
  * ```
  */
 export class ConflictError extends ManifestListMergerError {
+  override readonly name = 'ConflictError' as const;
+  override readonly code = 'CONFLICT' as const;
   /** The destination tag. */
   readonly image: string;
   /** How many read-merge-write rounds were tried. */
@@ -42,7 +49,8 @@ export class ConflictError extends ManifestListMergerError {
   /** The platforms at risk. */
   readonly platforms: string[];
 
-  constructor(image: string, attempts: number, details: ConflictErrorDetails = {}) {
+  constructor(details: ConflictErrorDetails) {
+    const { image, attempts } = details;
     const reason = details.reason ?? 'moving';
     const platforms = [...(details.platforms ?? [])];
     const atRisk = platforms.length > 0 ? `; at risk: ${platforms.join(', ')}` : '';
@@ -51,11 +59,7 @@ export class ConflictError extends ManifestListMergerError {
       overwritten: `kept losing what this merge pushed to other writers (${attempts} attempts)`,
       unverifiable: `was written by another writer while this merge pushed, and that list could not be read`,
     };
-    super(
-      `The destination '${image}' ${what[reason]}${atRisk}: run the merge again`,
-      'CONFLICT',
-      details.cause === undefined ? {} : { cause: details.cause },
-    );
+    super(`The destination '${image}' ${what[reason]}${atRisk}: run the merge again`, details);
     this.image = image;
     this.attempts = attempts;
     this.reason = reason;

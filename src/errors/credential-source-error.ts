@@ -1,4 +1,4 @@
-import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+import { ManifestListMergerError, type MergerErrorOptions } from './base-error.js';
 
 /**
  * Why a {@link CredentialSourceError} was thrown:
@@ -32,13 +32,19 @@ export type CredentialSourceFailure =
   | 'helper-invalid-output';
 
 /** Details of a {@link CredentialSourceError}. */
-export interface CredentialSourceErrorDetails extends ErrorOptions {
+export interface CredentialSourceErrorDetails extends MergerErrorOptions {
   /** Why it failed. */
   reason: CredentialSourceFailure;
   /** What failed: the config file's path, the helper program, or the config entry. */
   source: string;
   /** The limit that was passed (bytes, or milliseconds for `helper-timeout`). */
   limit?: number | undefined;
+  /**
+   * What the system said, quoted in the message: an error code (`EACCES`, `ENOENT`), the
+   * helper's `exit code 3`, or what the path is (`a FIFO`). Never the file's content or the
+   * helper's output.
+   */
+  detail?: string | undefined;
 }
 
 /**
@@ -54,24 +60,56 @@ export interface CredentialSourceErrorDetails extends ErrorOptions {
  * } catch (error) {
  *   if (error instanceof CredentialSourceError) console.error(error.reason, error.source);
  * }
+ * new CredentialSourceError({ reason: 'helper-failed', source: 'docker-credential-pass', detail: 'exit code 1' });
+ * // 'Credential helper docker-credential-pass failed with exit code 1'
  * ```
  */
 export class CredentialSourceError extends ManifestListMergerError {
+  override readonly name = 'CredentialSourceError' as const;
+  override readonly code = 'CREDENTIAL_SOURCE_FAILED' as const;
   /** Why it failed. */
   readonly reason: CredentialSourceFailure;
   /** What failed: the config file's path, the helper program, or the config entry. */
   readonly source: string;
   /** The limit that was passed (bytes, or milliseconds for `helper-timeout`), if any. */
   readonly limit: number | undefined;
+  /** What the system said (an error code, an exit code, what the path is), if anything. */
+  readonly detail: string | undefined;
 
-  constructor(message: string, details: CredentialSourceErrorDetails) {
-    super(
-      message,
-      'CREDENTIAL_SOURCE_FAILED',
-      details.cause === undefined ? {} : { cause: details.cause },
-    );
+  constructor(details: CredentialSourceErrorDetails) {
+    super(describe(details), details);
     this.reason = details.reason;
     this.source = details.source;
     this.limit = details.limit;
+    this.detail = details.detail;
+  }
+}
+
+function describe({ reason, source, limit, detail }: CredentialSourceErrorDetails): string {
+  const cap = limit === undefined ? 'its cap' : `${limit} bytes`;
+  const said = detail ? ` (${detail})` : '';
+  switch (reason) {
+    case 'not-a-file':
+      return `Docker config ${source} is ${detail ? `${detail}, ` : ''}not a regular file`;
+    case 'too-large':
+      return `Docker config ${source} is larger than ${cap}; it was not read`;
+    case 'unreadable':
+      return `Docker config ${source} cannot be read${said}`;
+    case 'invalid-json':
+      return `Docker config ${source} is not valid JSON`;
+    case 'malformed-entry':
+      return `Docker config entry ${source} is malformed${detail ? `: ${detail}` : ''}`;
+    case 'helper-invalid-name':
+      return `Invalid credential helper name ${JSON.stringify(source)}: only A-Za-z0-9._- are allowed`;
+    case 'helper-not-runnable':
+      return `Credential helper ${source} could not be run${said}`;
+    case 'helper-failed':
+      return `Credential helper ${source} failed${detail ? ` with ${detail}` : ''}`;
+    case 'helper-timeout':
+      return `Credential helper ${source} did not answer within ${limit === undefined ? 'its timeout' : `${limit} ms`}; it was killed`;
+    case 'helper-output-too-large':
+      return `Credential helper ${source} printed more than ${cap}; it was killed`;
+    case 'helper-invalid-output':
+      return `Credential helper ${source} printed something that is not JSON`;
   }
 }

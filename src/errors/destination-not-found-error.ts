@@ -1,7 +1,13 @@
-import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+import { ManifestListMergerError, type MergerErrorOptions } from './base-error.js';
+
+/** Details of a {@link DestinationNotFoundError} or a {@link DestinationUnreadableError}. */
+export interface DestinationErrorDetails extends MergerErrorOptions {
+  /** The destination image reference. */
+  image: string;
+}
 
 /**
- * `mergeManifestLists()` (Mode A) needs an existing destination list and found none: the
+ * `mergeManifestLists()` (the merge mode) needs an existing destination list and found none: the
  * destination client threw a not-found error (see {@link isNotFoundError}) for the tag.
  * Create the tag first, e.g. with `mergeSelectedArchitectures(archs, { push: true })`.
  *
@@ -15,15 +21,16 @@ import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
  * ```
  */
 export class DestinationNotFoundError extends ManifestListMergerError {
+  override readonly name = 'DestinationNotFoundError' as const;
+  override readonly code = 'DESTINATION_NOT_FOUND' as const;
   /** The destination image reference. */
   readonly image: string;
 
-  constructor(image: string, options?: ErrorOptions) {
+  constructor(details: DestinationErrorDetails) {
     super(
-      `Destination image '${image}' does not exist; mergeManifestLists() needs one (use mergeSelectedArchitectures() to create it)`,
-      'DESTINATION_NOT_FOUND',
-      options,
+      `Destination image '${details.image}' does not exist; mergeManifestLists() needs one (use mergeSelectedArchitectures() to create it)`,
+      details,
     );
-    this.image = image;
+    this.image = details.image;
   }
 }

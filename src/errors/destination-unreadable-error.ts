@@ -1,4 +1,5 @@
-import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+import { ManifestListMergerError } from './base-error.js';
+import type { DestinationErrorDetails } from './destination-not-found-error.js';
 
 /**
  * A merge that would push could not read the destination: the registry answered 401 although
@@ -17,15 +18,16 @@ import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
  * ```
  */
 export class DestinationUnreadableError extends ManifestListMergerError {
+  override readonly name = 'DestinationUnreadableError' as const;
+  override readonly code = 'DESTINATION_UNREADABLE' as const;
   /** The destination image reference. */
   readonly image: string;
 
-  constructor(image: string, options?: ErrorOptions) {
+  constructor(details: DestinationErrorDetails) {
     super(
-      `The destination '${image}' cannot be read with these credentials (401), so whether it exists is unknown; nothing was pushed, as a push would replace whatever it holds. Use credentials that may pull it, or pass newDestination when it is known to be new`,
-      'DESTINATION_UNREADABLE',
-      options,
+      `The destination '${details.image}' cannot be read with these credentials (401), so whether it exists is unknown; nothing was pushed, as a push would replace whatever it holds. Use credentials that may pull it, or pass newDestination when it is known to be new`,
+      details,
     );
-    this.image = image;
+    this.image = details.image;
   }
 }

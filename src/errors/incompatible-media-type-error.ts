@@ -1,4 +1,10 @@
-import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+import { ManifestListMergerError, type MergerErrorOptions } from './base-error.js';
+
+/** Details of an {@link IncompatibleMediaTypeError}. */
+export interface IncompatibleMediaTypeErrorDetails extends MergerErrorOptions {
+  /** What the Docker list format cannot carry, e.g. `manifests[2].mediaType`, `annotations`. */
+  fields: readonly string[];
+}
 
 /**
  * The merged list would be a Docker manifest list that names OCI manifests or carries
@@ -18,14 +24,16 @@ import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
  * ```
  */
 export class IncompatibleMediaTypeError extends ManifestListMergerError {
+  override readonly name = 'IncompatibleMediaTypeError' as const;
+  override readonly code = 'INCOMPATIBLE_MEDIA_TYPE' as const;
   /** What the Docker list format cannot carry, e.g. `manifests[2].mediaType`, `annotations`. */
   readonly fields: string[];
 
-  constructor(fields: string[], options?: ErrorOptions) {
+  constructor(details: IncompatibleMediaTypeErrorDetails) {
+    const fields = [...details.fields];
     super(
       `A Docker manifest list cannot carry ${fields.join(', ')}: allow conversion to an OCI image index (dockerListConversion: 'oci-index')`,
-      'INCOMPATIBLE_MEDIA_TYPE',
-      options,
+      details,
     );
     this.fields = fields;
   }

@@ -1,4 +1,4 @@
-import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+import { ManifestListMergerError, type MergerErrorOptions } from './base-error.js';
 
 /**
  * Why a child manifest could not be copied (see {@link InvalidChildManifestError}):
@@ -13,6 +13,20 @@ export type InvalidChildManifestReason =
   | 'not-an-object'
   | 'invalid-descriptor'
   | 'too-deep';
+
+/** Details of an {@link InvalidChildManifestError}. */
+export interface InvalidChildManifestErrorDetails extends MergerErrorOptions {
+  /** The digest of the child manifest. */
+  digest: string;
+  /** The source image it was fetched from. */
+  image: string;
+  /** JSON path of the offending field, e.g. `layers[2].digest` (`''` for the whole document). */
+  field: string;
+  /** A machine-readable reason. */
+  reason: InvalidChildManifestReason;
+  /** What is wrong, in words, e.g. `it is not JSON`. */
+  problem: string;
+}
 
 /**
  * A manifest the list names, fetched from the source to be copied into the destination
@@ -31,6 +45,8 @@ export type InvalidChildManifestReason =
  * ```
  */
 export class InvalidChildManifestError extends ManifestListMergerError {
+  override readonly name = 'InvalidChildManifestError' as const;
+  override readonly code = 'INVALID_CHILD_MANIFEST' as const;
   /** The digest of the child manifest. */
   readonly digest: string;
   /** The source image it was fetched from. */
@@ -39,20 +55,18 @@ export class InvalidChildManifestError extends ManifestListMergerError {
   readonly field: string;
   /** A machine-readable reason. */
   readonly reason: InvalidChildManifestReason;
+  /** What is wrong, in words. */
+  readonly problem: string;
 
-  constructor(
-    details: { digest: string; image: string; field: string; reason: InvalidChildManifestReason },
-    problem: string,
-    options?: ErrorOptions,
-  ) {
+  constructor(details: InvalidChildManifestErrorDetails) {
     super(
-      `Manifest ${details.digest} of '${details.image}' cannot be copied: ${problem}`,
-      'INVALID_CHILD_MANIFEST',
-      options,
+      `Manifest ${details.digest} of '${details.image}' cannot be copied: ${details.problem}`,
+      details,
     );
     this.digest = details.digest;
     this.image = details.image;
     this.field = details.field;
     this.reason = details.reason;
+    this.problem = details.problem;
   }
 }

@@ -1,4 +1,4 @@
-import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+import { ManifestListMergerError, type MergerErrorOptions } from './base-error.js';
 
 /**
  * Why an {@link InvalidDigestError} was thrown.
@@ -8,6 +8,14 @@ import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
  *   (only `sha256` and `sha512` are), so its bytes cannot be checked.
  */
 export type InvalidDigestReason = 'malformed' | 'unsupported-algorithm';
+
+/** Details of an {@link InvalidDigestError}. */
+export interface InvalidDigestErrorDetails extends MergerErrorOptions {
+  /** The digest as it was given (more than 150 characters are cut). */
+  digest: string;
+  /** Why it cannot be used. @default 'malformed' */
+  reason?: InvalidDigestReason | undefined;
+}
 
 /**
  * A digest cannot be used: it is malformed, or names an algorithm other than `sha256` and
@@ -25,19 +33,22 @@ export type InvalidDigestReason = 'malformed' | 'unsupported-algorithm';
  * ```
  */
 export class InvalidDigestError extends ManifestListMergerError {
-  /** The digest as it was given. */
+  override readonly name = 'InvalidDigestError' as const;
+  override readonly code = 'INVALID_DIGEST' as const;
+  /** The digest as it was given (more than 150 characters are cut). */
   readonly digest: string;
   /** Why it cannot be used. */
   readonly reason: InvalidDigestReason;
 
-  constructor(digest: string, reason: InvalidDigestReason, options?: ErrorOptions) {
+  constructor(details: InvalidDigestErrorDetails) {
+    const digest = String(details.digest);
+    const reason = details.reason ?? 'malformed';
     const shown = digest.length > 150 ? `${digest.slice(0, 150)}…` : digest;
     super(
       reason === 'malformed'
         ? `Invalid digest '${shown}': expected 'algorithm:hex' (sha256 with 64, sha512 with 128 lower-case hex digits)`
         : `Unsupported digest algorithm in '${shown}': only sha256 and sha512 can be checked`,
-      'INVALID_DIGEST',
-      options,
+      details,
     );
     this.digest = shown;
     this.reason = reason;

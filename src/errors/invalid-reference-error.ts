@@ -1,4 +1,12 @@
-import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+import { ManifestListMergerError, type MergerErrorOptions } from './base-error.js';
+
+/** Details of an {@link InvalidReferenceError}. */
+export interface InvalidReferenceErrorDetails extends MergerErrorOptions {
+  /** The reference as it was given. */
+  reference: string;
+  /** What is wrong with it, e.g. `contains whitespace`. */
+  problem: string;
+}
 
 /**
  * An image reference does not follow the distribution grammar
@@ -14,11 +22,17 @@ import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
  * ```
  */
 export class InvalidReferenceError extends ManifestListMergerError {
+  override readonly name = 'InvalidReferenceError' as const;
+  override readonly code = 'INVALID_REFERENCE' as const;
   /** The reference as it was given. */
   readonly reference: string;
+  /** What is wrong with it. */
+  readonly problem: string;
 
-  constructor(reference: string, problem: string, options?: ErrorOptions) {
-    super(`Invalid image reference '${reference}': ${problem}`, 'INVALID_REFERENCE', options);
+  constructor(details: InvalidReferenceErrorDetails) {
+    const reference = String(details.reference);
+    super(`Invalid image reference '${reference}': ${details.problem}`, details);
     this.reference = reference;
+    this.problem = details.problem;
   }
 }

@@ -1,4 +1,12 @@
-import { RegistryError, type RegistryErrorDetails } from './registry-error.js';
+import { RegistryError, type RegistryErrorDetails, requestOf } from './registry-error.js';
+
+/** Details of a {@link ManifestTooLargeError}. */
+export interface ManifestTooLargeErrorDetails extends Omit<RegistryErrorDetails, 'problem'> {
+  /** The limit in bytes that was exceeded. */
+  limit: number;
+  /** The manifest's size in bytes, when known (a push); a download stops at the limit. */
+  size?: number | undefined;
+}
 
 /**
  * A manifest is larger than the client's `maxManifestBytes` (4 MiB by default). A download is
@@ -14,11 +22,28 @@ import { RegistryError, type RegistryErrorDetails } from './registry-error.js';
  * ```
  */
 export class ManifestTooLargeError extends RegistryError {
+  override readonly name = 'ManifestTooLargeError' as const;
+  override readonly code = 'MANIFEST_TOO_LARGE' as const;
   /** The limit in bytes that was exceeded. */
   readonly limit: number;
+  /** The manifest's size in bytes, if known. */
+  readonly size: number | undefined;
 
-  constructor(message: string, limit: number, details: RegistryErrorDetails = {}) {
-    super(message, details, 'MANIFEST_TOO_LARGE');
-    this.limit = limit;
+  constructor(details: ManifestTooLargeErrorDetails) {
+    super(details);
+    this.limit = details.limit;
+    this.size = details.size;
+  }
+
+  protected static override describe(details: ManifestTooLargeErrorDetails): string {
+    const request = requestOf(details);
+    const subject =
+      details.reference !== undefined
+        ? `The manifest for ${details.reference}`
+        : request !== undefined
+          ? `The body of ${request}`
+          : 'The manifest';
+    const size = details.size === undefined ? '' : `${details.size} bytes, `;
+    return `${subject} is ${size}larger than the limit of ${details.limit} bytes`;
   }
 }

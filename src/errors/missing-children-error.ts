@@ -1,4 +1,12 @@
-import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+import { ManifestListMergerError, type MergerErrorOptions } from './base-error.js';
+
+/** Details of a {@link MissingChildrenError}. */
+export interface MissingChildrenErrorDetails extends MergerErrorOptions {
+  /** The destination image. */
+  image: string;
+  /** Every digest the destination repository lacks. */
+  digests: readonly string[];
+}
 
 /**
  * The list to push names manifests that the destination repository does not hold, and
@@ -15,16 +23,19 @@ import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
  * ```
  */
 export class MissingChildrenError extends ManifestListMergerError {
+  override readonly name = 'MissingChildrenError' as const;
+  override readonly code = 'MISSING_CHILDREN' as const;
   /** The destination image. */
   readonly image: string;
   /** Every digest the destination repository lacks. */
   readonly digests: string[];
 
-  constructor(image: string, digests: string[], options?: ErrorOptions) {
+  constructor(details: MissingChildrenErrorDetails) {
+    const { image } = details;
+    const digests = [...details.digests];
     super(
       `The destination repository of '${image}' lacks ${digests.length} manifest(s) the new list names (${digests.join(', ')}); allow copyChildren or push them first`,
-      'MISSING_CHILDREN',
-      options,
+      details,
     );
     this.image = image;
     this.digests = digests;

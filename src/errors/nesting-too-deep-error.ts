@@ -1,4 +1,14 @@
-import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+import { ManifestListMergerError, type MergerErrorOptions } from './base-error.js';
+
+/** Details of a {@link NestingTooDeepError}. */
+export interface NestingTooDeepErrorDetails extends MergerErrorOptions {
+  /** The digest of the index past the limit. */
+  digest: string;
+  /** The source image it was fetched from. */
+  image: string;
+  /** The limit: how many levels of nested indexes are copied. */
+  limit: number;
+}
 
 /**
  * Copying the children of a list met an index nested more levels below the list than the
@@ -16,6 +26,8 @@ import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
  * ```
  */
 export class NestingTooDeepError extends ManifestListMergerError {
+  override readonly name = 'NestingTooDeepError' as const;
+  override readonly code = 'NESTING_TOO_DEEP' as const;
   /** The digest of the index past the limit. */
   readonly digest: string;
   /** The source image it was fetched from. */
@@ -23,11 +35,11 @@ export class NestingTooDeepError extends ManifestListMergerError {
   /** The limit: how many levels of nested indexes are copied. */
   readonly limit: number;
 
-  constructor(digest: string, image: string, limit: number, options?: ErrorOptions) {
+  constructor(details: NestingTooDeepErrorDetails) {
+    const { digest, image, limit } = details;
     super(
       `Index ${digest} of '${image}' is nested more than ${limit} level(s) below the list; copies follow at most ${limit} (maxIndexDepth)`,
-      'NESTING_TOO_DEEP',
-      options,
+      details,
     );
     this.digest = digest;
     this.image = image;

@@ -1,4 +1,4 @@
-import { RegistryError, type RegistryErrorDetails } from './registry-error.js';
+import { answerOf, RegistryError, type RegistryErrorDetails } from './registry-error.js';
 
 /**
  * The registry refused a write because a precondition failed (HTTP 412): the tag no longer
@@ -14,13 +14,22 @@ import { RegistryError, type RegistryErrorDetails } from './registry-error.js';
  *     // re-read the tag and merge again
  *   }
  * }
+ * // In a RegistryClient of your own:
+ * throw new PreconditionFailedError({ reference: tag, method: 'PUT', url, status: 412 });
  * ```
  */
 export class PreconditionFailedError extends RegistryError {
+  override readonly name = 'PreconditionFailedError' as const;
+  override readonly code = 'PRECONDITION_FAILED' as const;
   /** Always `true`: read by `isPreconditionFailedError`. */
   readonly isPreconditionFailed = true as const;
 
-  constructor(message: string, details: RegistryErrorDetails = {}) {
-    super(message, details, 'PRECONDITION_FAILED');
+  constructor(details: Omit<RegistryErrorDetails, 'problem'> = {}) {
+    super(details);
+  }
+
+  protected static override describe(details: RegistryErrorDetails): string {
+    const answer = answerOf(details);
+    return `${details.reference ?? 'The tag'} changed since it was read: a precondition failed${answer ? ` (${answer})` : ''}`;
   }
 }

@@ -1,4 +1,4 @@
-import { RegistryError, type RegistryErrorDetails } from './registry-error.js';
+import { RegistryError, type RegistryErrorDetails, requestOf } from './registry-error.js';
 
 /**
  * The caller's `AbortSignal` fired: the call stopped at once, with its retries, back-off
@@ -16,7 +16,17 @@ import { RegistryError, type RegistryErrorDetails } from './registry-error.js';
  * ```
  */
 export class RequestAbortedError extends RegistryError {
-  constructor(message: string, details: RegistryErrorDetails = {}) {
-    super(message, details, 'ABORTED');
+  override readonly name = 'RequestAbortedError' as const;
+  override readonly code = 'ABORTED' as const;
+
+  constructor(details: Omit<RegistryErrorDetails, 'problem'> = {}) {
+    super(details);
+  }
+
+  protected static override describe(details: RegistryErrorDetails): string {
+    const request = requestOf(details);
+    const subject =
+      details.reference === undefined ? 'The call' : `The call on ${details.reference}`;
+    return `${subject} was aborted${request ? ` (${request})` : ''}`;
   }
 }

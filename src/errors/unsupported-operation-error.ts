@@ -1,4 +1,12 @@
-import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
+import { ManifestListMergerError, type MergerErrorOptions } from './base-error.js';
+
+/** Details of an {@link UnsupportedOperationError}. */
+export interface UnsupportedOperationErrorDetails extends MergerErrorOptions {
+  /** The missing client method, e.g. `getBlob`. */
+  method: string;
+  /** What it was needed for, e.g. `copy blob sha256:…`. */
+  purpose: string;
+}
 
 /**
  * A {@link RegistryClient} lacks an optional method that this merge really needs, e.g.
@@ -15,15 +23,20 @@ import { type ErrorOptions, ManifestListMergerError } from './base-error.js';
  * ```
  */
 export class UnsupportedOperationError extends ManifestListMergerError {
+  override readonly name = 'UnsupportedOperationError' as const;
+  override readonly code = 'UNSUPPORTED_OPERATION' as const;
   /** The missing client method. */
   readonly method: string;
+  /** What it was needed for. */
+  readonly purpose: string;
 
-  constructor(method: string, purpose: string, options?: ErrorOptions) {
+  constructor(details: UnsupportedOperationErrorDetails) {
+    const { method, purpose } = details;
     super(
       `The registry client has no ${method}() method, needed to ${purpose}: implement it or use HttpRegistryClient`,
-      'UNSUPPORTED_OPERATION',
-      options,
+      details,
     );
     this.method = method;
+    this.purpose = purpose;
   }
 }

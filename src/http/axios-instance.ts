@@ -9,6 +9,7 @@ import axios, {
 } from 'axios';
 import * as axiosRetryModule from 'axios-retry';
 import { redact } from '../errors/redact.js';
+import { RegistryError } from '../errors/registry-error.js';
 import { type Logger, log } from '../logger.js';
 import { type BodyFailure, guardDownload, readBody, readErrorBody } from './body.js';
 import type { RequestCounts, RequestEvent, RequestKind } from './request-event.js';
@@ -56,17 +57,26 @@ export interface AxiosSetup {
   onRequest?: ((event: RequestEvent) => void) | undefined;
 }
 
-// axios-retry's default export is the function in ESM, but a namespace object in a CJS
-// build (tsup): take whichever is callable.
 type AxiosRetryFn = typeof import('axios-retry')['default'];
-const axiosRetry: AxiosRetryFn = resolveCallable(axiosRetryModule);
 
-function resolveCallable(mod: unknown): AxiosRetryFn {
+/**
+ * The axios-retry function of `mod`: the default export in ESM, but a namespace object in a
+ * CJS build (tsup), so whichever is callable. Resolved when a client is built, not at import:
+ * a broken install fails that construction with a typed error, and nothing else.
+ *
+ * @throws {RegistryError} when `mod` holds no function (a broken or foreign axios-retry).
+ */
+export function resolveCallable(mod: unknown): AxiosRetryFn {
   let candidate = mod as { default?: unknown };
   for (let depth = 0; depth < 3 && typeof candidate !== 'function'; depth += 1) {
     candidate = candidate?.default as { default?: unknown };
   }
-  if (typeof candidate !== 'function') throw new Error('axios-retry could not be loaded');
+  if (typeof candidate !== 'function') {
+    throw new RegistryError({
+      problem:
+        'the axios-retry module could not be loaded (a broken installation): reinstall manifest-list-merger',
+    });
+  }
   return candidate as unknown as AxiosRetryFn;
 }
 
@@ -116,7 +126,7 @@ export function createAxios(setup: AxiosSetup): AxiosInstance {
     },
   );
   const policy = setup.retry;
-  axiosRetry(instance, {
+  resolveCallable(axiosRetryModule)(instance, {
     retries: policy.retries,
     shouldResetTimeout: true,
     retryCondition: (error) => isRetryableFailure(error),

@@ -84,7 +84,9 @@ export class Blobs {
           ctx,
         );
         const source = response.stream ?? Readable.from([response.body]);
-        const checked = digestCheck(digest, url, (error) => this.session.scrubError(error));
+        const checked = digestCheck(digest, `${ref}`, url, (error) =>
+          this.session.scrubError(error),
+        );
         // No listener yet is no crash: the error stays on the stream (`errored`) for its reader.
         checked.on('error', () => {});
         pipeline(source, checked, () => {}); // a failure destroys `checked` with it
@@ -146,10 +148,15 @@ export class Blobs {
     );
     const answered = response.headers['docker-content-digest'];
     if (answered !== undefined && answered !== digest) {
-      throw new DigestMismatchError(
-        `The registry stored the blob uploaded as ${digest} as ${answered}`,
-        { expected: digest, actual: answered, source: 'push-response', method: 'PUT', url },
-      );
+      throw new DigestMismatchError({
+        kind: 'blob',
+        expected: digest,
+        actual: answered,
+        source: 'push-response',
+        reference: `${ref}`,
+        method: 'PUT',
+        url,
+      });
     }
   }
 }
@@ -174,18 +181,19 @@ function uploadLocation(
   const location = started.headers['location'];
   const details = { method: 'POST', url, status: started.status };
   if (!location) {
-    throw new RegistryError(
-      `POST ${url} answered ${started.status} without an upload location`,
-      details,
-    );
+    throw new RegistryError({
+      ...details,
+      problem: `answered ${started.status} without an upload location`,
+    });
   }
   try {
     return new URL(location, url);
   } catch (error) {
-    throw new RegistryError(
-      `POST ${url} answered ${started.status} with an upload location that is not a URL`,
-      { ...details, cause: error },
-    );
+    throw new RegistryError({
+      ...details,
+      problem: `answered ${started.status} with an upload location that is not a URL`,
+      cause: error,
+    });
   }
 }
 
@@ -195,7 +203,12 @@ function uploadLocation(
  * reads the stream (an upload) never receives every byte of a wrong blob. Errors it is
  * destroyed with go through `scrub` first.
  */
-function digestCheck(digest: string, url: string, scrub: (error: Error) => Error): Transform {
+function digestCheck(
+  digest: string,
+  reference: string,
+  url: string,
+  scrub: (error: Error) => Error,
+): Transform {
   const hasher = createDigester(digest);
   let held: Buffer | undefined;
   return new Transform({
@@ -212,10 +225,12 @@ function digestCheck(digest: string, url: string, scrub: (error: Error) => Error
         return;
       }
       callback(
-        new DigestMismatchError(`The blob fetched as ${digest} has digest ${actual}`, {
+        new DigestMismatchError({
+          kind: 'blob',
           expected: digest,
           actual,
           source: 'reference',
+          reference,
           method: 'GET',
           url,
         }),
@@ -233,10 +248,10 @@ function throwIfFailed(body: Readable): void {
   const failure = body.errored;
   if (!failure) return;
   if (failure instanceof ManifestListMergerError) throw failure;
-  throw new RegistryError(
-    `The blob to upload failed before it was sent: ${failure instanceof Error ? failure.message : String(failure)}`,
-    { cause: failure },
-  );
+  throw new RegistryError({
+    problem: `the blob to upload failed before it was sent: ${failure instanceof Error ? failure.message : String(failure)}`,
+    cause: failure,
+  });
 }
 
 function toReadable(stream: AsyncIterable<Uint8Array>): Readable {

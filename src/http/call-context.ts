@@ -41,16 +41,14 @@ export class CallContext {
 
   /** The typed error for the current abort: {@link RequestTimeoutError} or {@link RequestAbortedError}. */
   abortError(details: RegistryErrorDetails = {}): RequestAbortedError | RequestTimeoutError {
-    const where = details.method && details.url ? ` (${details.method} ${details.url})` : '';
     if (this.deadlineExceeded) {
-      return new RequestTimeoutError(
-        `The call did not finish within its deadline of ${this.deadlineMs} ms${where}`,
-        'deadline',
-        this.deadlineMs ?? 0,
-        details,
-      );
+      return new RequestTimeoutError({
+        ...details,
+        timeoutKind: 'deadline',
+        timeoutMs: this.deadlineMs ?? 0,
+      });
     }
-    return new RequestAbortedError(`The call was aborted${where}`, details);
+    return new RequestAbortedError(details);
   }
 
   /** Throws {@link abortError} when the signal has fired. */

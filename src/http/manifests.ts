@@ -100,17 +100,20 @@ export class Manifests {
     const digest = digestOf(bytes, ref.digest ?? 'sha256');
     const url = this.session.urlFor(ref, manifestPath(ref));
     if (bytes.byteLength > this.maxBytes) {
-      throw new ManifestTooLargeError(
-        `The manifest for ${ref} is ${bytes.byteLength} bytes, more than the limit of ${this.maxBytes}`,
-        this.maxBytes,
-        { method: 'PUT', url },
-      );
+      throw new ManifestTooLargeError({
+        reference: `${ref}`,
+        size: bytes.byteLength,
+        limit: this.maxBytes,
+        method: 'PUT',
+        url,
+      });
     }
     if (ref.digest !== undefined && digest !== ref.digest) {
-      throw new DigestMismatchError(`The bytes pushed to ${ref} have digest ${digest}`, {
+      throw new DigestMismatchError({
         expected: ref.digest,
         actual: digest,
         source: 'reference',
+        reference: `${ref}`,
         method: 'PUT',
         url,
       });
@@ -132,16 +135,14 @@ export class Manifests {
       );
       const answered = response.headers['docker-content-digest'];
       if (answered !== undefined && answered !== digestOf(bytes, answered)) {
-        throw new DigestMismatchError(
-          `The registry stored the manifest pushed to ${ref} as ${answered}, but its bytes have digest ${digest}`,
-          {
-            expected: digest,
-            actual: answered,
-            source: 'push-response',
-            method: 'PUT',
-            url: finalUrl,
-          },
-        );
+        throw new DigestMismatchError({
+          expected: digest,
+          actual: answered,
+          source: 'push-response',
+          reference: `${ref}`,
+          method: 'PUT',
+          url: finalUrl,
+        });
       }
       log(this.session.logger, 'debug', `Pushed ${mediaType} ${digest} to ${ref}`);
       return digest;
@@ -171,10 +172,11 @@ function checkDigests(
   if (ref.digest !== undefined) {
     const digest = digestOf(bytes, ref.digest);
     if (digest !== ref.digest) {
-      throw new DigestMismatchError(`The manifest fetched for ${ref} has digest ${digest}`, {
+      throw new DigestMismatchError({
         expected: ref.digest,
         actual: digest,
         source: 'reference',
+        reference: `${ref}`,
         method: 'GET',
         url,
       });
@@ -183,10 +185,14 @@ function checkDigests(
   if (header !== undefined) {
     const actual = digestOf(bytes, header);
     if (actual !== header) {
-      throw new DigestMismatchError(
-        `The manifest fetched for ${ref} does not match its docker-content-digest ${header}`,
-        { expected: header, actual, source: 'header', method: 'GET', url },
-      );
+      throw new DigestMismatchError({
+        expected: header,
+        actual,
+        source: 'header',
+        reference: `${ref}`,
+        method: 'GET',
+        url,
+      });
     }
   }
   return ref.digest ?? digestOf(bytes, 'sha256');

@@ -39,36 +39,36 @@ export function nextHop(
   const { status } = response;
   const location = response.headers['location'];
   if (!REDIRECTS.has(status) || location === undefined) return undefined;
-  const refused = (message: string) =>
-    new RegistryError(message, { method: hop.method, url: first.url, status });
+  const refused = (problem: string) =>
+    new RegistryError({ method: hop.method, url: first.url, status, problem });
   if (hop.body instanceof Readable && status !== 303) {
-    throw refused(
-      `${hop.method} ${first.url} was redirected (${status}) but its streamed body cannot be sent again`,
-    );
+    throw refused(`redirected (${status}), but its streamed body cannot be sent again`);
   }
-  if (hops >= maxRedirects) {
-    throw refused(`Too many redirects (more than ${maxRedirects}) for ${hop.method} ${first.url}`);
-  }
+  if (hops >= maxRedirects) throw refused(`too many redirects (more than ${maxRedirects})`);
   let next: URL;
   try {
     next = new URL(location, hop.url);
   } catch (error) {
-    throw new RegistryError(
-      `${hop.method} ${hop.url} answered ${status} with a Location header that is not a URL`,
-      { method: hop.method, url: hop.url, status, cause: error },
-    );
-  }
-  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-    throw new RegistryError(`Refusing a redirect to a ${next.protocol} URL`, {
+    throw new RegistryError({
       method: hop.method,
       url: hop.url,
+      status,
+      problem: `answered ${status} with a Location header that is not a URL`,
+      cause: error,
+    });
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    throw new RegistryError({
+      method: hop.method,
+      url: hop.url,
+      problem: `redirected to a ${next.protocol} URL, which is refused`,
     });
   }
   let headers = hop.headers;
   if (next.origin !== new URL(first.url).origin) {
     if (first.kind === 'token') {
       throw refused(
-        `Refusing to follow the token endpoint's redirect (${status}) to another origin (${next.origin})`,
+        `the token endpoint's redirect (${status}) to another origin (${next.origin}) is not followed`,
       );
     }
     if (
@@ -76,7 +76,7 @@ export function nextHop(
       new URL(hop.url).protocol === 'https:' &&
       !isLoopbackHost(next.host)
     ) {
-      throw refused(`Refusing a redirect from HTTPS to plain HTTP (${next.origin})`);
+      throw refused(`a redirect from HTTPS to plain HTTP (${next.origin}) is refused`);
     }
     headers = Object.fromEntries(
       Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'),

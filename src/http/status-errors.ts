@@ -35,44 +35,41 @@ export function statusError(
 ): Error {
   const { codes, text } = registryErrors(response.body);
   const { method, url } = request;
-  const details = { method, url, status: response.status, registryCodes: codes };
-  const said = text ? `: ${text}` : '';
-  const where = response.url === url ? '' : ` (redirected to ${response.url})`;
-  const what = `${method} ${url}${where} answered HTTP ${response.status}${said}`;
-  if (response.status === 404) return new NotFoundError(`${ref} not found (${what})`, details);
-  if (response.status === 412) {
-    return new PreconditionFailedError(
-      `${ref} changed since it was read: a precondition failed (${what})`,
-      details,
-    );
-  }
-  if (response.status !== 401) return new RegistryError(what, details);
+  const details = {
+    reference: `${ref}`,
+    method,
+    url,
+    redirectedTo: response.url,
+    status: response.status,
+    registryCodes: codes,
+    registryMessage: text || undefined,
+  };
+  if (response.status === 404) return new NotFoundError(details);
+  if (response.status === 412) return new PreconditionFailedError(details);
+  if (response.status !== 401) return new RegistryError(details);
   if (authorization.scheme === 'bearer' && authorization.credentialed) {
     // Token granted for these credentials, yet refused: no access, or (Quay) no repository.
     if (method === 'GET' || method === 'HEAD') {
       const granted = authorization.token
         ? grantedActions(authorization.token.value, ref.repository)
         : undefined;
-      return new NotFoundError(`${ref} not found or not accessible (${what})`, {
+      return new NotFoundError({
         ...details,
         pullGranted: granted === undefined ? undefined : granted.includes('pull'),
       });
     }
-    return new AuthenticationError(
-      `The credentials were accepted but may not ${request.actions.join(',')} ${ref.repository} (${what})`,
-      { ...details, reason: 'access-denied' },
-    );
+    return new AuthenticationError({
+      ...details,
+      reason: 'access-denied',
+      host: ref.host,
+      actions: request.actions,
+    });
   }
-  if (authorization.credentialed) {
-    return new AuthenticationError(
-      `The registry rejected the credentials for ${ref.host} (${what})`,
-      { ...details, reason: 'credentials-rejected' },
-    );
-  }
-  return new AuthenticationError(
-    `The registry ${ref.host} requires credentials and none were configured (${what})`,
-    { ...details, reason: 'credentials-required' },
-  );
+  return new AuthenticationError({
+    ...details,
+    reason: authorization.credentialed ? 'credentials-rejected' : 'credentials-required',
+    host: ref.host,
+  });
 }
 
 /**
@@ -83,17 +80,14 @@ export function foreignChallenge(
   request: AnsweredRequest,
   response: TransportResponse,
 ): AuthenticationError {
-  const answeredBy = new URL(response.url).origin;
-  return new AuthenticationError(
-    `${request.method} ${request.url} was redirected to ${answeredBy}, which answered 401: credentials go only to the registry's own origin and the token realm it names, so that challenge was not answered`,
-    {
-      reason: 'foreign-challenge',
-      method: request.method,
-      url: response.url,
-      status: 401,
-      registryCodes: registryErrors(response.body).codes,
-    },
-  );
+  return new AuthenticationError({
+    reason: 'foreign-challenge',
+    method: request.method,
+    url: request.url,
+    redirectedTo: response.url,
+    status: 401,
+    registryCodes: registryErrors(response.body).codes,
+  });
 }
 
 /**

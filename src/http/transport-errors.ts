@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { AxiosError } from 'axios';
 import { ManifestListMergerError } from '../errors/base-error.js';
 import { ManifestTooLargeError } from '../errors/manifest-too-large-error.js';
-import { RegistryError } from '../errors/registry-error.js';
+import { NetworkError } from '../errors/network-error.js';
 import { RequestTimeoutError } from '../errors/request-timeout-error.js';
 import type { BodyFailure, UploadGuard } from './body.js';
 import type { CallContext } from './call-context.js';
@@ -26,7 +26,7 @@ export interface FailureLimits {
 /**
  * The typed error for a request that got no final answer: the call's abort or deadline, an
  * upload's idle timeout, its streamed body's own failure, a body over the cap, an attempt's
- * timeout, or a `NETWORK_ERROR` {@link RegistryError}.
+ * timeout, or a {@link NetworkError}.
  */
 export function requestFailure(
   error: AxiosError,
@@ -36,40 +36,20 @@ export function requestFailure(
   limits: FailureLimits,
 ): Error {
   const details = { method: request.method, url: request.url, cause: error };
-  const where = `${request.method} ${request.url}`;
+  const timeout = { ...details, timeoutKind: 'attempt', timeoutMs: limits.timeoutMs } as const;
   if (ctx.signal.aborted) return ctx.abortError(details);
-  if (guard?.timedOut) {
-    return new RequestTimeoutError(
-      `${where}: nothing sent or received for ${limits.timeoutMs} ms during the upload`,
-      'attempt',
-      limits.timeoutMs,
-      details,
-    );
-  }
+  if (guard?.timedOut) return new RequestTimeoutError({ ...timeout, phase: 'upload' });
   // The streamed body failed on its own (a download's digest check, its own timeout).
   const bodyError = request.body instanceof Readable ? request.body.errored : undefined;
   if (bodyError instanceof ManifestListMergerError) return bodyError;
   if (error.code === 'ERR_CANCELED') return ctx.abortError(details);
   if (/maxContentLength/i.test(error.message)) {
-    return new ManifestTooLargeError(
-      `The body of ${where} is larger than the limit of ${request.maxBytes} bytes`,
-      request.maxBytes,
-      details,
-    );
+    return new ManifestTooLargeError({ ...details, limit: request.maxBytes });
   }
   if (error.code === 'ETIMEDOUT' && /timeout of/i.test(error.message)) {
-    return new RequestTimeoutError(
-      `${where}: nothing received for ${limits.timeoutMs} ms (after ${limits.retries + 1} attempts at most)`,
-      'attempt',
-      limits.timeoutMs,
-      details,
-    );
+    return new RequestTimeoutError({ ...timeout, attempts: limits.retries + 1 });
   }
-  return new RegistryError(
-    `${where} failed: ${error.code ?? error.message}`,
-    details,
-    'NETWORK_ERROR',
-  );
+  return new NetworkError({ ...details, detail: error.code ?? error.message });
 }
 
 /** The typed error a streamed 2xx body fails with: the call's abort, an idle timeout, or the network. */
@@ -82,16 +62,12 @@ export function streamFailure(
   const details = { method: request.method, url: request.url, cause: failure.cause ?? failure };
   if (ctx.signal.aborted) return ctx.abortError(details);
   if (failure.kind === 'idle') {
-    return new RequestTimeoutError(
-      `${request.method} ${request.url}: no bytes of the body for ${timeoutMs} ms`,
-      'attempt',
+    return new RequestTimeoutError({
+      ...details,
+      timeoutKind: 'attempt',
       timeoutMs,
-      details,
-    );
+      phase: 'body',
+    });
   }
-  return new RegistryError(
-    `${request.method} ${request.url}: the body stream failed: ${failure.message}`,
-    details,
-    'NETWORK_ERROR',
-  );
+  return new NetworkError({ ...details, phase: 'body', detail: failure.message });
 }

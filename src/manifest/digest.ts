@@ -54,14 +54,15 @@ export function algorithmOf(digestOrAlgorithm: string): DigestAlgorithm {
     typeof digestOrAlgorithm === 'string' &&
     /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*$/.test(digestOrAlgorithm)
   ) {
-    throw new InvalidDigestError(digestOrAlgorithm, 'unsupported-algorithm'); // a name alone
+    throw new InvalidDigestError({ digest: digestOrAlgorithm, reason: 'unsupported-algorithm' }); // a name alone
   }
   if (!isValidDigest(digestOrAlgorithm)) {
-    throw new InvalidDigestError(String(digestOrAlgorithm), 'malformed');
+    throw new InvalidDigestError({ digest: String(digestOrAlgorithm), reason: 'malformed' });
   }
   const algorithm = digestOrAlgorithm.slice(0, digestOrAlgorithm.indexOf(':'));
-  if (!isAlgorithm(algorithm))
-    throw new InvalidDigestError(digestOrAlgorithm, 'unsupported-algorithm');
+  if (!isAlgorithm(algorithm)) {
+    throw new InvalidDigestError({ digest: digestOrAlgorithm, reason: 'unsupported-algorithm' });
+  }
   return algorithm;
 }
 

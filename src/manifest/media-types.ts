@@ -33,7 +33,7 @@ export const MediaTypes = {
 } as const;
 
 /** One of the two manifest list media types. */
-export type ManifestListMediaType = typeof DOCKER_MANIFEST_LIST | typeof OCI_IMAGE_INDEX;
+export type ManifestListMediaType = (typeof MediaTypes.LISTS)[number];
 
 /**
  * Strips parameters (`; charset=utf-8`) and case from a Content-Type for comparison.

@@ -32,11 +32,11 @@ const MEDIA_TYPE =
 export function parseManifestList(input: ManifestListInput): ManifestList {
   const doc = toJson(input);
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    throw new InvalidManifestListError(
-      'A manifest list must be a JSON object',
-      '',
-      'not-an-object',
-    );
+    throw new InvalidManifestListError({
+      problem: 'A manifest list must be a JSON object',
+      field: '',
+      reason: 'not-an-object',
+    });
   }
   const record = doc as Record<string, unknown>;
   const mediaType = record['mediaType'];
@@ -44,32 +44,39 @@ export function parseManifestList(input: ManifestListInput): ManifestList {
     !('manifests' in record) &&
     ('layers' in record || 'config' in record || 'fsLayers' in record)
   ) {
-    throw new InvalidManifestListError(
-      `Expected a manifest list or image index, got a single-image manifest${typeof mediaType === 'string' ? ` (${mediaType})` : ''}`,
-      'manifests',
-      'not-a-list',
-    );
+    throw new InvalidManifestListError({
+      problem: `Expected a manifest list or image index, got a single-image manifest${typeof mediaType === 'string' ? ` (${mediaType})` : ''}`,
+      field: 'manifests',
+      reason: 'not-a-list',
+    });
   }
   if (record['schemaVersion'] !== 2) {
-    throw new InvalidManifestListError(
-      `schemaVersion must be 2, got ${JSON.stringify(record['schemaVersion'])}`,
-      'schemaVersion',
-      'schema-version',
-    );
+    throw new InvalidManifestListError({
+      problem: `schemaVersion must be 2, got ${JSON.stringify(record['schemaVersion'])}`,
+      field: 'schemaVersion',
+      reason: 'schema-version',
+    });
   }
   if (mediaType !== undefined) {
     const normalized = typeof mediaType === 'string' ? normalizeMediaType(mediaType) : '';
     if (normalized !== DOCKER_MANIFEST_LIST && normalized !== OCI_IMAGE_INDEX) {
-      throw new InvalidManifestListError(
-        `mediaType ${JSON.stringify(mediaType)} is not a manifest list or image index media type`,
-        'mediaType',
-        typeof mediaType === 'string' && MEDIA_TYPE.test(normalized) ? 'not-a-list' : 'media-type',
-      );
+      throw new InvalidManifestListError({
+        problem: `mediaType ${JSON.stringify(mediaType)} is not a manifest list or image index media type`,
+        field: 'mediaType',
+        reason:
+          typeof mediaType === 'string' && MEDIA_TYPE.test(normalized)
+            ? 'not-a-list'
+            : 'media-type',
+      });
     }
   }
   const manifests = record['manifests'];
   if (!Array.isArray(manifests)) {
-    throw new InvalidManifestListError('manifests must be an array', 'manifests', 'not-a-list');
+    throw new InvalidManifestListError({
+      problem: 'manifests must be an array',
+      field: 'manifests',
+      reason: 'not-a-list',
+    });
   }
   const seen = new Map<string, number>();
   manifests.forEach((entry, index) => {
@@ -79,11 +86,11 @@ export function parseManifestList(input: ManifestListInput): ManifestList {
     if (key === undefined) return;
     const first = seen.get(key);
     if (first !== undefined) {
-      throw new InvalidManifestListError(
-        `Platform ${formatPlatform(entry)} appears twice (manifests[${first}] and ${at})`,
-        `${at}.platform`,
-        'duplicate-platform',
-      );
+      throw new InvalidManifestListError({
+        problem: `Platform ${formatPlatform(entry)} appears twice (manifests[${first}] and ${at})`,
+        field: `${at}.platform`,
+        reason: 'duplicate-platform',
+      });
     }
     seen.set(key, index);
   });
@@ -99,14 +106,12 @@ function toJson(input: ManifestListInput): unknown {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(input);
     } catch (cause) {
-      throw new InvalidManifestListError(
-        'The manifest list is not valid UTF-8',
-        '',
-        'invalid-json',
-        {
-          cause,
-        },
-      );
+      throw new InvalidManifestListError({
+        problem: 'The manifest list is not valid UTF-8',
+        field: '',
+        reason: 'invalid-json',
+        cause,
+      });
     }
   } else {
     // An object: copy it through JSON so the result shares nothing with the input and holds
@@ -114,97 +119,99 @@ function toJson(input: ManifestListInput): unknown {
     try {
       text = JSON.stringify(input);
     } catch (cause) {
-      throw new InvalidManifestListError(
-        'The manifest list is not JSON-serialisable',
-        '',
-        'invalid-json',
-        {
-          cause,
-        },
-      );
+      throw new InvalidManifestListError({
+        problem: 'The manifest list is not JSON-serialisable',
+        field: '',
+        reason: 'invalid-json',
+        cause,
+      });
     }
     if (text === undefined) {
-      throw new InvalidManifestListError(
-        'A manifest list must be a JSON object',
-        '',
-        'not-an-object',
-      );
+      throw new InvalidManifestListError({
+        problem: 'A manifest list must be a JSON object',
+        field: '',
+        reason: 'not-an-object',
+      });
     }
   }
   const deep = jsonDepthExceeded(text, MAX_JSON_DEPTH);
   if (deep >= 0) {
-    throw new InvalidManifestListError(
-      `The manifest list nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (at offset ${deep})`,
-      '',
-      'too-deep',
-    );
+    throw new InvalidManifestListError({
+      problem: `The manifest list nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (at offset ${deep})`,
+      field: '',
+      reason: 'too-deep',
+    });
   }
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new InvalidManifestListError(
-      `The manifest list is not valid JSON: ${(cause as Error).message}`,
-      '',
-      'invalid-json',
-      { cause },
-    );
+    throw new InvalidManifestListError({
+      problem: `The manifest list is not valid JSON: ${(cause as Error).message}`,
+      field: '',
+      reason: 'invalid-json',
+      cause,
+    });
   }
 }
 
 function validateDescriptor(entry: unknown, at: string, withPlatform = true): void {
   if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-    throw new InvalidManifestListError(`${at} must be an object`, at, 'invalid-descriptor');
+    throw new InvalidManifestListError({
+      problem: `${at} must be an object`,
+      field: at,
+      reason: 'invalid-descriptor',
+    });
   }
   const d = entry as Record<string, unknown>;
   if (typeof d['mediaType'] !== 'string' || !MEDIA_TYPE.test(d['mediaType'])) {
-    throw new InvalidManifestListError(
-      `${at}.mediaType must be a media type string, got ${JSON.stringify(d['mediaType'])}`,
-      `${at}.mediaType`,
-      'invalid-descriptor',
-    );
+    throw new InvalidManifestListError({
+      problem: `${at}.mediaType must be a media type string, got ${JSON.stringify(d['mediaType'])}`,
+      field: `${at}.mediaType`,
+      reason: 'invalid-descriptor',
+    });
   }
   if (!isValidDigest(d['digest'])) {
-    throw new InvalidManifestListError(
-      `${at}.digest must be a valid digest (algorithm:hex), got ${JSON.stringify(d['digest'])}`,
-      `${at}.digest`,
-      'invalid-descriptor',
-    );
+    throw new InvalidManifestListError({
+      problem: `${at}.digest must be a valid digest (algorithm:hex), got ${JSON.stringify(d['digest'])}`,
+      field: `${at}.digest`,
+      reason: 'invalid-descriptor',
+    });
   }
   const size = d['size'];
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-    throw new InvalidManifestListError(
-      `${at}.size must be a non-negative integer, got ${JSON.stringify(size)}`,
-      `${at}.size`,
-      'invalid-descriptor',
-    );
+    throw new InvalidManifestListError({
+      problem: `${at}.size must be a non-negative integer, got ${JSON.stringify(size)}`,
+      field: `${at}.size`,
+      reason: 'invalid-descriptor',
+    });
   }
   validateAnnotations(d['annotations'], `${at}.annotations`);
   if (!withPlatform || d['platform'] === undefined) return;
   const p = d['platform'];
   if (p === null || typeof p !== 'object' || Array.isArray(p)) {
-    throw new InvalidManifestListError(
-      `${at}.platform must be an object`,
-      `${at}.platform`,
-      'invalid-platform',
-    );
+    throw new InvalidManifestListError({
+      problem: `${at}.platform must be an object`,
+      field: `${at}.platform`,
+      reason: 'invalid-platform',
+    });
   }
   const platform = p as Record<string, unknown>;
   for (const field of ['architecture', 'os'] as const) {
     if (typeof platform[field] !== 'string' || platform[field] === '') {
-      throw new InvalidManifestListError(
-        `${at}.platform.${field} must be a non-empty string`,
-        `${at}.platform.${field}`,
-        'invalid-platform',
-      );
+      throw new InvalidManifestListError({
+        problem: `${at}.platform.${field} must be a non-empty string`,
+        field: `${at}.platform.${field}`,
+        reason: 'invalid-platform',
+      });
     }
   }
   for (const field of ['variant', 'os.version'] as const) {
     if (platform[field] !== undefined && typeof platform[field] !== 'string') {
-      throw new InvalidManifestListError(
-        `${at}.platform.${field} must be a string`,
-        `${at}.platform.${field}`,
-        'invalid-platform',
-      );
+      throw new InvalidManifestListError({
+        problem: `${at}.platform.${field} must be a string`,
+        field: `${at}.platform.${field}`,
+        reason: 'invalid-platform',
+      });
     }
   }
   for (const field of ['os.features', 'features'] as const) {
@@ -213,11 +220,11 @@ function validateDescriptor(entry: unknown, at: string, withPlatform = true): vo
       value !== undefined &&
       !(Array.isArray(value) && value.every((v) => typeof v === 'string'))
     ) {
-      throw new InvalidManifestListError(
-        `${at}.platform.${field} must be an array of strings`,
-        `${at}.platform.${field}`,
-        'invalid-platform',
-      );
+      throw new InvalidManifestListError({
+        problem: `${at}.platform.${field} must be an array of strings`,
+        field: `${at}.platform.${field}`,
+        reason: 'invalid-platform',
+      });
     }
   }
 }
@@ -230,10 +237,10 @@ function validateAnnotations(value: unknown, at: string): void {
     Array.isArray(value) ||
     !Object.values(value).every((v) => typeof v === 'string')
   ) {
-    throw new InvalidManifestListError(
-      `${at} must map strings to strings`,
-      at,
-      'invalid-descriptor',
-    );
+    throw new InvalidManifestListError({
+      problem: `${at} must map strings to strings`,
+      field: at,
+      reason: 'invalid-descriptor',
+    });
   }
 }

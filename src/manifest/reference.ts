@@ -53,10 +53,10 @@ const LOOPBACK_V4_RE = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
  */
 export function parseImageReference(ref: string): ImageReference {
   if (typeof ref !== 'string' || ref.length === 0) {
-    throw new InvalidReferenceError(String(ref), 'empty reference');
+    throw new InvalidReferenceError({ reference: String(ref), problem: 'empty reference' });
   }
   if (ref !== ref.trim() || /\s/.test(ref)) {
-    throw new InvalidReferenceError(ref, 'contains whitespace');
+    throw new InvalidReferenceError({ reference: ref, problem: 'contains whitespace' });
   }
 
   let rest = ref;
@@ -79,7 +79,10 @@ export function parseImageReference(ref: string): ImageReference {
       first.startsWith('[')
     ) {
       if (!HOST_RE.test(first) || !isUrlHost(first)) {
-        throw new InvalidReferenceError(ref, `'${first}' is not a valid registry host`);
+        throw new InvalidReferenceError({
+          reference: ref,
+          problem: `'${first}' is not a valid registry host`,
+        });
       }
       host = first;
       rest = rest.slice(slash + 1);
@@ -93,25 +96,26 @@ export function parseImageReference(ref: string): ImageReference {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
     if (!TAG_RE.test(tag)) {
-      throw new InvalidReferenceError(
-        ref,
-        `tag '${tag}' must be 1-128 characters of [A-Za-z0-9_.-], not starting with '.' or '-'`,
-      );
+      throw new InvalidReferenceError({
+        reference: ref,
+        problem: `tag '${tag}' must be 1-128 characters of [A-Za-z0-9_.-], not starting with '.' or '-'`,
+      });
     }
   }
 
-  if (rest.length === 0) throw new InvalidReferenceError(ref, 'missing repository name');
+  if (rest.length === 0)
+    throw new InvalidReferenceError({ reference: ref, problem: 'missing repository name' });
   const components = rest.split('/');
   for (const component of components) {
     if (component.length === 0) {
-      throw new InvalidReferenceError(ref, 'empty path component');
+      throw new InvalidReferenceError({ reference: ref, problem: 'empty path component' });
     }
     if (!PATH_COMPONENT_RE.test(component)) {
       const lower = component.toLowerCase();
       const problem = PATH_COMPONENT_RE.test(lower)
         ? `repository path component '${component}' must be lower-case`
         : `repository path component '${component}' must be lower-case letters and digits separated by '.', '_', '__' or '-'`;
-      throw new InvalidReferenceError(ref, problem);
+      throw new InvalidReferenceError({ reference: ref, problem });
     }
   }
 
@@ -125,7 +129,10 @@ export function parseImageReference(ref: string): ImageReference {
   }
   const nameLength = (host === undefined ? 0 : host.length + 1) + rest.length;
   if (nameLength > MAX_NAME_LENGTH) {
-    throw new InvalidReferenceError(ref, `name longer than ${MAX_NAME_LENGTH} characters`);
+    throw new InvalidReferenceError({
+      reference: ref,
+      problem: `name longer than ${MAX_NAME_LENGTH} characters`,
+    });
   }
 
   const apiHost = normalizedHost === DOCKER_HUB_HOST ? DOCKER_HUB_API_HOST : normalizedHost;
@@ -147,14 +154,23 @@ function isUrlHost(host: string): boolean {
 
 function validateDigest(ref: string, digest: string): void {
   if (!DIGEST_RE.test(digest)) {
-    throw new InvalidReferenceError(ref, `digest '${digest}' must be 'algorithm:hex'`);
+    throw new InvalidReferenceError({
+      reference: ref,
+      problem: `digest '${digest}' must be 'algorithm:hex'`,
+    });
   }
   const [algorithm, hex = ''] = digest.split(':');
   if (algorithm === 'sha256' && !/^[a-f0-9]{64}$/.test(hex)) {
-    throw new InvalidReferenceError(ref, 'a sha256 digest has 64 lower-case hex digits');
+    throw new InvalidReferenceError({
+      reference: ref,
+      problem: 'a sha256 digest has 64 lower-case hex digits',
+    });
   }
   if (algorithm === 'sha512' && !/^[a-f0-9]{128}$/.test(hex)) {
-    throw new InvalidReferenceError(ref, 'a sha512 digest has 128 lower-case hex digits');
+    throw new InvalidReferenceError({
+      reference: ref,
+      problem: 'a sha512 digest has 128 lower-case hex digits',
+    });
   }
 }
 

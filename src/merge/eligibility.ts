@@ -18,10 +18,10 @@ const VARIANT = /^v\d/i;
  * Turns the eligible architectures of {@link selectArchitectures} into a test on entries.
  *
  * With `match: 'architecture'`, raw string equality with `platform.architecture` (whitespace
- * included, as the seed compares).
+ * included, as pubtools-quay compares).
  *
  * With `match: 'platform'`, each name is trimmed (`' amd64'` selects amd64), normalised
- * (REGISTRY-NOTES §3, as containerd does) and may take three forms:
+ * (as containerd does) and may take three forms:
  *
  * - `arch` (`amd64`, `x86_64`, `aarch64`, `arm`, `armhf`…): every entry of that normalised
  *   architecture, on any OS and of any variant; `armhf` and `armel` also imply the variant
@@ -59,10 +59,10 @@ export function eligibilityTest(
 function parseEligible(name: string): Wanted {
   const parts = name.trim().split('/');
   if (parts.some((part) => part === '') || parts.length > 3) {
-    throw new InvalidOptionError(
-      `Invalid eligible architecture ${JSON.stringify(name)}: expected arch, arch/variant, os/arch or os/arch/variant`,
-      'eligibleArchs',
-    );
+    throw new InvalidOptionError({
+      option: 'eligibleArchs',
+      problem: `has an invalid architecture ${JSON.stringify(name)}: expected arch, arch/variant, os/arch or os/arch/variant`,
+    });
   }
   const [first = '', second, third] = parts;
   if (parts.length === 1) {

@@ -87,7 +87,7 @@ export function finalizeList(
   const misfits = dockerListIncompatibilities(out);
   if (misfits.length > 0) {
     if ((options.dockerListConversion ?? 'oci-index') === 'error')
-      throw new IncompatibleMediaTypeError(misfits);
+      throw new IncompatibleMediaTypeError({ fields: misfits });
     out.mediaType = OCI_IMAGE_INDEX;
   }
   return out;

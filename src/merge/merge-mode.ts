@@ -5,7 +5,7 @@ import { deepCopy } from './copy.js';
 import type { MergeOptions } from './options.js';
 
 /**
- * Mode A, step 1: the destination entries the merged list must carry over because the source
+ * The merge mode, step 1: the destination entries the merged list must carry over because the source
  * does not replace them, in destination order, as deep copies.
  *
  * - An image entry is returned when the source has no entry with its key
@@ -47,7 +47,7 @@ export function getMissingArchitectures(
 }
 
 /**
- * Mode A, step 2: a new list with the source's top-level fields (the destination's are
+ * The merge mode, step 2: a new list with the source's top-level fields (the destination's are
  * dropped) and `manifests` = the source entries, in source order, then `missing`, in its
  * order. No entry is checked or removed here: pass what {@link getMissingArchitectures}
  * returned. pubtools-quay's `_add_missing_architectures`.

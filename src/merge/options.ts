@@ -13,12 +13,12 @@ export interface MergeOptions {
    *
    * For lists of one OS without variants — and, for Windows, one `os.version` build
    * (major.minor.build) throughout — both give the same results. Windows images of different
-   * builds differ: `'platform'` keeps both, `'architecture'` (the seed) takes them for one.
+   * builds differ: `'platform'` keeps both, `'architecture'` (as pubtools-quay) takes them for one.
    *
    * @default 'platform'
    * @example
    * ```ts
-   * getMissingArchitectures(src, dest, { match: 'architecture' }); // the seed's behaviour
+   * getMissingArchitectures(src, dest, { match: 'architecture' }); // pubtools-quay's behaviour
    * ```
    */
   match?: MatchMode;

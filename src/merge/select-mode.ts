@@ -8,7 +8,7 @@ import { entryKind, type ReadonlyEntry } from './entries.js';
 import type { MergeOptions } from './options.js';
 
 /**
- * Mode B: a new list with the source's top-level fields (the destination's are dropped) and
+ * The select mode: a new list with the source's top-level fields (the destination's are dropped) and
  * `manifests` =
  *
  * 1. the source entries selected, in source order:
@@ -26,7 +26,7 @@ import type { MergeOptions } from './options.js';
  * an empty `manifests` (plus any source artifacts).
  *
  * Eligibility: with `match: 'architecture'` a name equals `platform.architecture` exactly
- * (the seed's rule). With `match: 'platform'` (the default) names are normalised as
+ * (pubtools-quay's rule). With `match: 'platform'` (the default) names are normalised as
  * containerd does and may be `arch` (`amd64`, `aarch64` = `arm64`, `x86_64` = `amd64`, `arm`
  * = every arm variant, `armhf` = arm/v7), `arch/variant` (`arm/v6`), `os/arch` or
  * `os/arch/variant` (`linux/arm/v7`; `linux/arm` = `linux/arm/v7`). See docs/merge-rules.md.
@@ -34,7 +34,7 @@ import type { MergeOptions } from './options.js';
  * For lists of one OS without variants, attestations or artifacts — and, for Windows, one
  * `os.version` build throughout — both modes give exactly pubtools-quay's
  * `merge_manifest_lists_selected_architectures`; Windows images of different builds are two
- * platforms to `'platform'` and one to the seed.
+ * platforms to `'platform'` and one to pubtools-quay.
  *
  * Eligible names are trimmed in `'platform'` mode (`' amd64'` selects amd64) and compared
  * exactly, whitespace included, in `'architecture'` mode.

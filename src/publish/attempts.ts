@@ -10,6 +10,7 @@ import {
   lostContributions,
   restoreContributions,
 } from '../merge/contributions.js';
+import { finalizeList } from '../merge/finalize.js';
 import type { MergePlan } from '../merge/plan.js';
 import type { LagMonitor } from '../util/event-loop-lag.js';
 import { sleep } from '../util/sleep.js';
@@ -63,11 +64,11 @@ class Attempts {
   readonly #ctx: ChildrenContext;
 
   constructor(
-    readonly request: PublishRequest,
-    readonly lag: LagMonitor,
-    readonly reader: SideReader,
-    readonly src: Side,
-    public dest: DestRead,
+    private readonly request: PublishRequest,
+    private readonly lag: LagMonitor,
+    private readonly reader: SideReader,
+    private readonly src: Side,
+    private dest: DestRead,
   ) {
     const { srcClient, srcImage, destClient, destImage, settings, call } = request;
     this.#ctx = {
@@ -110,7 +111,10 @@ class Attempts {
         });
       } else {
         const base = this.dest.side?.list ?? { ...(this.#planned as Planned).list, manifests: [] };
-        const restored = restoreContributions(base, this.#lost, match);
+        // What is put back may not fit a Docker list (another writer's OCI entries): finalise.
+        const restored = finalizeList(restoreContributions(base, this.#lost, match), base, {
+          dockerListConversion: this.request.settings.dockerListConversion,
+        });
         this.#planned = chooseBytes(restored, this.src, this.dest.side);
         for (const c of this.#lost) this.#restored.add(c.platform);
         missing = await this.#missingChildren(this.#planned.list);
@@ -148,7 +152,9 @@ class Attempts {
     if (outcome.kind === 'moved') {
       if (attempt >= settings.maxAttempts) {
         if (outcome.reason === 'failed') throw outcome.error;
-        throw new ConflictError(destImage, attempt, {
+        throw new ConflictError({
+          image: destImage,
+          attempts: attempt,
           reason: lost === undefined ? 'moving' : 'overwritten',
           platforms: atRisk(),
         });
@@ -203,7 +209,12 @@ class Attempts {
     }
     const names = missing.map((c) => c.platform);
     if (attempt >= settings.maxAttempts) {
-      throw new ConflictError(destImage, attempt, { reason: 'overwritten', platforms: names });
+      throw new ConflictError({
+        image: destImage,
+        attempts: attempt,
+        reason: 'overwritten',
+        platforms: names,
+      });
     }
     log(
       logger,
@@ -236,10 +247,10 @@ class Attempts {
   async #copyMissing(missing: readonly ManifestDescriptor[]): Promise<void> {
     if (missing.length === 0) return;
     if (!this.request.settings.copyChildren) {
-      throw new MissingChildrenError(
-        this.request.destImage,
-        missing.map((d) => d.digest),
-      );
+      throw new MissingChildrenError({
+        image: this.request.destImage,
+        digests: missing.map((d) => d.digest),
+      });
     }
     this.#copies.push(await copyChildren(missing, this.#ctx));
     for (const d of missing) {

@@ -27,7 +27,7 @@ export function readChildManifest(
   image: string,
 ): ChildContent {
   const fail: Fail = (reason, field, problem) => {
-    throw new InvalidChildManifestError({ digest, image, field, reason }, problem);
+    throw new InvalidChildManifestError({ digest, image, field, reason, problem });
   };
   let text = '';
   try {

@@ -6,6 +6,7 @@ import { registryOf, repositoryKey, withDigest } from '../manifest/reference.js'
 import type { Descriptor, FetchedManifest, ManifestDescriptor } from '../manifest/types.js';
 import { headOrGet, unlessNotFound } from '../registry/capabilities.js';
 import type { RegistryClient } from '../registry/client.js';
+import { linkSignals } from '../util/signals.js';
 import { Limiter, mapLimit } from '../util/worker-pool.js';
 import { readChildManifest } from './child-manifest.js';
 
@@ -115,7 +116,7 @@ export async function copyChildren(
   // The first failure aborts everything still in flight, and the copy settles before it
   // rejects: no blob or manifest is written behind a merge that already failed.
   const stop = new AbortController();
-  const signal = outer.signal ? AbortSignal.any([outer.signal, stop.signal]) : stop.signal;
+  const signal = linkSignals(outer.signal, stop.signal);
   const limiter = new Limiter(outer.concurrency);
   const ctx: ChildrenContext = { ...outer, signal, limiter };
   const halt = (error: unknown): void => {
@@ -162,9 +163,15 @@ export async function copyChildren(
       }
     }
     if (!srcClient.getBlob)
-      throw new UnsupportedOperationError('getBlob', `copy blob ${blob.digest}`);
+      throw new UnsupportedOperationError({
+        method: 'getBlob',
+        purpose: `copy blob ${blob.digest}`,
+      });
     if (!destClient.putBlob)
-      throw new UnsupportedOperationError('putBlob', `copy blob ${blob.digest}`);
+      throw new UnsupportedOperationError({
+        method: 'putBlob',
+        purpose: `copy blob ${blob.digest}`,
+      });
     const content = await srcClient.getBlob(srcImage, blob.digest, { signal });
     try {
       await destClient.putBlob(destImage, blob.digest, content, { signal });
@@ -193,18 +200,19 @@ export async function copyChildren(
     );
     const actual = digestOf(fetched.bytes, digest);
     if (actual !== digest) {
-      throw new DigestMismatchError(
-        `Manifest ${digest} of '${srcImage}' does not match its digest`,
-        {
-          expected: digest,
-          actual,
-          source: 'reference',
-        },
-      );
+      throw new DigestMismatchError({
+        expected: digest,
+        actual,
+        source: 'reference',
+        reference: srcImage,
+        method: 'GET',
+      });
     }
     const content = readChildManifest(fetched, digest, srcImage);
     if (content.kind === 'index') {
-      if (depth > maxDepth) throw new NestingTooDeepError(digest, srcImage, maxDepth);
+      if (depth > maxDepth) {
+        throw new NestingTooDeepError({ digest, image: srcImage, limit: maxDepth });
+      }
       const missing = await findMissingChildren(content.manifests, new Set(), ctx);
       await mapLimit(missing, ctx.concurrency, (child) => copyManifest(child.digest, depth + 1), {
         signal,

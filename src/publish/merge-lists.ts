@@ -35,7 +35,7 @@ export function mergeLists(
   const { match, logger } = settings;
   let merged: ManifestList;
   if (mode.mode === 'merge') {
-    if (dest === undefined) throw new DestinationNotFoundError(destImage);
+    if (dest === undefined) throw new DestinationNotFoundError({ image: destImage });
     const missing = getMissingArchitectures(src.list, dest.list, { match });
     if (attempt === 1) {
       // pubtools-quay's words: bare architectures (`s390x`); a variant or another OS is named too.

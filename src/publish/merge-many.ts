@@ -1,4 +1,4 @@
-import { batchClients } from '../compat/seed-clients.js';
+import { batchClients } from '../compat/pubtools-clients.js';
 import { numberOption } from '../util/options.js';
 import { linkSignals } from '../util/signals.js';
 import { mapLimit } from '../util/worker-pool.js';

@@ -1,4 +1,4 @@
-import { clientFromCredentials, rehost } from '../compat/seed-clients.js';
+import { clientFromCredentials, rehost } from '../compat/pubtools-clients.js';
 import { ClientsNotSetError } from '../errors/clients-not-set-error.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { parseImageReference } from '../manifest/reference.js';
@@ -55,10 +55,10 @@ export class ManifestListMerger {
     this.srcImage = rehost(options.srcImage, options.srcHost ?? options.host);
     this.destImage = rehost(options.destImage, options.host);
     if (parseImageReference(this.destImage).digest !== undefined) {
-      throw new InvalidOptionError(
-        `The destination '${this.destImage}' is a digest: merges push to a tag, give one (host/repo:tag)`,
-        'destImage',
-      );
+      throw new InvalidOptionError({
+        option: 'destImage',
+        problem: `names a digest ('${this.destImage}'): merges push to a tag, give one (host/repo:tag)`,
+      });
     }
     this.#settings = resolveSettings(options);
     this.#srcClient =

@@ -106,7 +106,7 @@ export class SideReader {
       if (statusOf(error) !== 401 || !call.push) return absent;
       if ((error as { pullGranted?: unknown }).pullGranted === true) return absent;
       if (settings.newDestination) return { ...absent, unreadable: true };
-      throw new DestinationUnreadableError(destImage, { cause: error });
+      throw new DestinationUnreadableError({ image: destImage, cause: error });
     }
   }
 }
@@ -121,12 +121,14 @@ function parseSide(side: 'source' | 'destination', image: string, fetched: Fetch
     return { fetched, list: parseManifestList(fetched.bytes) };
   } catch (error) {
     if (error instanceof InvalidManifestListError) {
-      throw new InvalidManifestListError(
-        `The ${side} image '${image}' is not a valid manifest list: ${error.message}`,
-        error.field,
-        error.reason,
-        { cause: error },
-      );
+      throw new InvalidManifestListError({
+        problem: error.problem,
+        field: error.field,
+        reason: error.reason,
+        image,
+        side,
+        cause: error,
+      });
     }
     throw error;
   }

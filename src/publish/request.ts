@@ -12,7 +12,8 @@ import type { CallSettings, PublishSettings } from './options.js';
 export type MergeMode =
   | { mode: 'merge' }
   | {
-      mode: 'select' /** The architectures to take from the source. */;
+      mode: 'select';
+      /** The architectures to take from the source. */
       eligibleArchs: readonly string[];
     };
 

@@ -9,8 +9,9 @@ import type { CopyReport } from './children.js';
  * - `'unchanged'`: the new list equals the destination's, so nothing was written (`force`
  *   pushes anyway);
  * - `'dry-run'`: `dryRun` was set, nothing was written;
- * - `'not-pushed'`: `mergeSelectedArchitectures` without `push`: the list is returned for the
- *   caller to sign and upload, as pubtools-quay does.
+ * - `'not-pushed'`: `mergeSelectedArchitectures` without `push`, for a list that differs from
+ *   the destination's: it is returned for the caller to sign and upload, as pubtools-quay does
+ *   (one equal to the destination's is `'unchanged'`).
  *
  * @example
  * ```ts
@@ -65,8 +66,8 @@ export interface MergeResult {
   /** Read-merge-write rounds used (more than 1 when another writer moved the tag). */
   attempts: number;
   /**
-   * How the push was made sure of against other writers; absent when nothing was pushed or
-   * with `soleWriter`.
+   * How the push was made sure of against other writers; absent when nothing was pushed, with
+   * `soleWriter`, and after a `newDestination` push to a tag these credentials could not read.
    */
   verification?: PushVerification;
 }

@@ -185,9 +185,12 @@ const MAX_COLD_FRESHNESS_CHECKS = 4;
 /** The error for a registry that stored our list under another digest: the tag was written. */
 async function storedUnderOtherDigest(push: TagPush, returned: string): Promise<Error> {
   const now = await observeTag(push.client, push.image, push.signal).catch(() => undefined);
-  const resolves = now?.digest ? `; it now resolves to ${now.digest}` : '';
-  return new DigestMismatchError(
-    `The registry stored the list pushed to '${push.image}' under another digest: the tag was written${resolves}`,
-    { expected: push.digest, actual: returned, source: 'push-response', method: 'PUT' },
-  );
+  return new DigestMismatchError({
+    expected: push.digest,
+    actual: returned,
+    source: 'push-response',
+    reference: push.image,
+    method: 'PUT',
+    resolvesTo: now?.digest,
+  });
 }

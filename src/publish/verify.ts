@@ -53,19 +53,19 @@ async function readOtherWriter(
 ): Promise<ManifestList | undefined> {
   const { destClient, destImage, call, settings } = request;
   const image = withDigest(destImage, digest);
+  const unverifiable = {
+    image: destImage,
+    attempts: attempt,
+    reason: 'unverifiable',
+    platforms: atRisk,
+  } as const;
   let fetched: Awaited<ReturnType<typeof destClient.getManifest>> | undefined;
   try {
     fetched = await unlessNotFound(() => destClient.getManifest(image, { signal: call.signal }));
   } catch (error) {
-    throw new ConflictError(destImage, attempt, {
-      reason: 'unverifiable',
-      platforms: atRisk,
-      cause: error,
-    });
+    throw new ConflictError({ ...unverifiable, cause: error });
   }
-  if (fetched === undefined) {
-    throw new ConflictError(destImage, attempt, { reason: 'unverifiable', platforms: atRisk });
-  }
+  if (fetched === undefined) throw new ConflictError(unverifiable);
   try {
     return parseManifestList(fetched.bytes);
   } catch {

@@ -161,10 +161,7 @@ export class InMemoryRegistryClient implements RegistryClient {
         (options.ifMatch !== undefined && current !== options.ifMatch) ||
         (options.ifNoneMatch === '*' && current !== undefined);
       if (failed) {
-        throw new PreconditionFailedError(`Precondition failed for '${image}'`, {
-          status: 412,
-          method: 'PUT',
-        });
+        throw new PreconditionFailedError({ reference: image, status: 412, method: 'PUT' });
       }
     }
     return this.#store(image, new Uint8Array(bytes), normalizeMediaType(mediaType));
@@ -195,9 +192,12 @@ export class InMemoryRegistryClient implements RegistryClient {
     this.calls.push({ method: 'getBlob', image, digest });
     const blob = this.#blobs.get(`${repoKey(image)}@${digest}`);
     if (!blob)
-      throw new NotFoundError(`Blob ${digest} not found in '${image}'`, {
+      throw new NotFoundError({
+        reference: image,
         status: 404,
         method: 'GET',
+        registryCodes: ['BLOB_UNKNOWN'],
+        registryMessage: `BLOB_UNKNOWN blob ${digest} unknown to repository`,
       });
     async function* chunks(): AsyncGenerator<Uint8Array> {
       yield new Uint8Array(blob as Uint8Array);
@@ -218,10 +218,12 @@ export class InMemoryRegistryClient implements RegistryClient {
     const bytes = new Uint8Array(Buffer.concat(parts));
     const actual = digestOf(bytes, digest);
     if (actual !== digest) {
-      throw new DigestMismatchError(`Blob upload to '${image}' does not match ${digest}`, {
+      throw new DigestMismatchError({
+        kind: 'blob',
         expected: digest,
         actual,
         source: 'reference',
+        reference: image,
         method: 'PUT',
       });
     }
@@ -234,7 +236,13 @@ export class InMemoryRegistryClient implements RegistryClient {
     const stored =
       digest === undefined ? undefined : this.#manifests.get(`${repoKey(image)}@${digest}`);
     if (digest === undefined || stored === undefined) {
-      throw new NotFoundError(`Manifest '${image}' not found`, { status: 404, method });
+      throw new NotFoundError({
+        reference: image,
+        status: 404,
+        method,
+        registryCodes: ['MANIFEST_UNKNOWN'],
+        registryMessage: 'MANIFEST_UNKNOWN manifest unknown',
+      });
     }
     return { digest, stored };
   }
@@ -244,10 +252,11 @@ export class InMemoryRegistryClient implements RegistryClient {
     // Stored by the algorithm the reference names (`@sha512:…`), else by sha256.
     const digest = computeDigest(bytes, ref.digest ?? 'sha256');
     if (ref.digest !== undefined && ref.digest !== digest) {
-      throw new DigestMismatchError(`Digest reference '${image}' does not match the bytes`, {
+      throw new DigestMismatchError({
         expected: ref.digest,
         actual: digest,
         source: 'reference',
+        reference: image,
         method: 'PUT',
       });
     }

@@ -1,6 +1,7 @@
 // What failures of a registry call are worth another try: the one list, used by the HTTP
 // client's retries and by the write protocol after a failed PUT.
-import { errorCode } from '../util/error-code.js';
+import type { ErrorCode } from '../errors/codes.js';
+import { errorCode } from '../errors/guards.js';
 import { type RegistryClient, statusOf } from './client.js';
 
 /** HTTP statuses that are retried: 408, 429, 500, 502, 503, 504. */
@@ -20,6 +21,9 @@ export const RETRYABLE_ERROR_CODES: ReadonlySet<string> = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+/** The library's own codes of a failure worth another try (any client's error may carry them). */
+const RETRYABLE_CODES: ReadonlySet<string> = new Set<ErrorCode>(['NETWORK_ERROR', 'TIMEOUT']);
+
 /**
  * True for a failure of a {@link RegistryClient} call worth another try: a network error,
  * a timeout, or a retryable status (408, 429, 5xx). Never an abort. After a failed write,
@@ -35,6 +39,5 @@ export function isRetryableFailure(error: unknown): boolean {
   const status = statusOf(error);
   if (typeof status === 'number') return RETRYABLE_STATUSES.has(status);
   const code = errorCode(error);
-  if (code === 'NETWORK_ERROR' || code === 'TIMEOUT') return true;
-  return code !== undefined && RETRYABLE_ERROR_CODES.has(code);
+  return code !== undefined && (RETRYABLE_CODES.has(code) || RETRYABLE_ERROR_CODES.has(code));
 }

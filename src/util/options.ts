@@ -46,10 +46,10 @@ export function numberOption(
   const kind = range.integer ? 'a whole number' : 'a number';
   const bound = range.max === undefined ? `at least ${range.min}` : `from ${range.min} to ${max}`;
   const also = range.also?.length ? ` (or ${range.also.map(String).join(' or ')})` : '';
-  throw new InvalidOptionError(
-    `Option '${name}' must be ${kind} ${bound}${also}; got ${describe(value)}`,
-    name,
-  );
+  throw new InvalidOptionError({
+    option: name,
+    problem: `must be ${kind} ${bound}${also}; got ${describe(value)}`,
+  });
 }
 
 /** A short, safe rendering of a refused value: never a whole (possibly secret) string. */

@@ -14,7 +14,7 @@ export function sleep(
   const signal = options.signal ? AbortSignal.any([options.signal]) : undefined;
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
-      reject(new RequestAbortedError('The merge was aborted'));
+      reject(new RequestAbortedError());
       return;
     }
     let settled = false;
@@ -26,7 +26,7 @@ export function sleep(
       if (error) reject(error);
       else resolve();
     };
-    const onAbort = (): void => finish(new RequestAbortedError('The merge was aborted'));
+    const onAbort = (): void => finish(new RequestAbortedError());
     const timer = setTimeout(() => finish(), Math.max(0, ms));
     signal?.addEventListener('abort', onAbort, { once: true });
     until?.then(

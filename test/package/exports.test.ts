@@ -49,7 +49,7 @@ async function main(lib) {
   const missing = ${JSON.stringify(REQUIRED_EXPORTS)}.filter((name) => typeof lib[name] !== 'function');
   let typedError = false;
   try { lib.parseManifestList('{'); } catch (e) { typedError = e instanceof lib.InvalidManifestListError && e instanceof lib.ManifestListMergerError; }
-  console.log(JSON.stringify({ missing, added: result.fromSource, kept: result.fromDestination, typedError }));
+  console.log(JSON.stringify({ missing, outcome: result.outcome, fromSource: result.fromSource, fromDestination: result.fromDestination, typedError }));
 }
 `;
 
@@ -96,8 +96,9 @@ describe('the packed tarball', () => {
     const out = execFileSync('node', [file], { cwd: join(workDir, 'consumer'), encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual({
       missing: [],
-      added: ['linux/amd64'],
-      kept: ['linux/s390x', 'linux/ppc64le'],
+      outcome: 'pushed',
+      fromSource: ['linux/amd64'],
+      fromDestination: ['linux/s390x', 'linux/ppc64le'],
       typedError: true,
     });
   });

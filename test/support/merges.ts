@@ -8,11 +8,10 @@ import {
   type ManifestList,
   ManifestListMerger,
   type ManifestListMergerOptions,
-  OCI_IMAGE_INDEX,
-  OCI_IMAGE_MANIFEST,
   parseManifestList,
   type RegistryClient,
 } from '../../src/index.js';
+import { OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST } from '../../src/manifest/media-types.js';
 import { image, list } from './fixtures.js';
 
 /** The source tag of {@link merger}. */
@@ -228,7 +227,7 @@ export function lists(registry: InMemoryRegistryClient, child: ManifestDescripto
   });
 }
 
-/** Mode A from {@link BUILD} into `destImage`, over one client or two. */
+/** A merge (the merge mode) from {@link BUILD} into `destImage`, over one client or two. */
 export const merge = (
   srcClient: InMemoryRegistryClient,
   destClient = srcClient,

@@ -89,12 +89,15 @@ export class Authenticator {
   ): Promise<Authorization> {
     const challenge = findChallenge(parseWwwAuthenticate(wwwAuthenticate), ['bearer', 'basic']);
     if (!challenge) {
-      throw new AuthenticationError(
-        wwwAuthenticate
-          ? `${where.method} ${where.url}: the registry asks for an authentication scheme this client does not support`
-          : `${where.method} ${where.url}: the registry answered 401 without a WWW-Authenticate challenge`,
-        { reason: 'unsupported-challenge', status: 401, ...where },
-      );
+      throw new AuthenticationError({
+        reason: 'unsupported-challenge',
+        host: target.host,
+        status: 401,
+        ...where,
+        problem: wwwAuthenticate
+          ? 'asks for an authentication scheme this client does not support'
+          : 'answered 401 without a WWW-Authenticate challenge',
+      });
     }
     this.challenges.set(target.apiHost, challenge);
     if (previous.token) this.tokens.delete(previous.token.key, previous.token.value);
@@ -128,10 +131,13 @@ export class Authenticator {
     const cached = fresh ? undefined : this.tokens.get(key, scopes);
     if (cached) return bearer(key, cached.token, credentialed);
     if (credentials && realm.protocol === 'http:' && !this.options.plainHttpAllowed(realm.host)) {
-      throw new AuthenticationError(
-        `The registry ${target.apiHost} named a token realm over plain HTTP (${realm.origin}${realm.pathname}); credentials are not sent there. Mark that host insecure if you trust it.`,
-        { reason: 'insecure-realm', url: `${realm.origin}${realm.pathname}` },
-      );
+      const shown = `${realm.origin}${realm.pathname}`;
+      throw new AuthenticationError({
+        reason: 'insecure-realm',
+        host: target.apiHost,
+        realm: shown,
+        url: shown,
+      });
     }
     const flightKey = `${key}|${[...scopes].sort().join(' ')}|${fresh ? 'fresh' : ''}`;
     const start = (): Promise<GrantedToken> => {
@@ -186,10 +192,12 @@ export class Authenticator {
     } catch (error) {
       if (ctx.signal.aborted) throw ctx.abortError();
       if (error instanceof ManifestListMergerError) throw error;
-      throw new AuthenticationError(
-        `Could not get credentials for ${target.host}: ${error instanceof Error ? error.message : 'unknown error'}`,
-        { reason: 'credential-source-failed', cause: error },
-      );
+      throw new AuthenticationError({
+        reason: 'credential-source-failed',
+        host: target.host,
+        problem: error instanceof Error ? error.message : 'unknown error',
+        cause: error,
+      });
     }
   }
 }
@@ -209,15 +217,18 @@ function tokenRealm(target: AuthTarget, challenge: AuthChallenge): URL {
   try {
     realm = new URL(challenge.params['realm'] ?? '');
   } catch {
-    throw new AuthenticationError(`The registry ${target.apiHost} named an invalid token realm`, {
+    throw new AuthenticationError({
       reason: 'unsupported-challenge',
+      host: target.apiHost,
+      problem: 'named an invalid token realm',
     });
   }
   if (realm.protocol !== 'https:' && realm.protocol !== 'http:') {
-    throw new AuthenticationError(
-      `The registry ${target.apiHost} named a ${realm.protocol} token realm`,
-      { reason: 'unsupported-challenge' },
-    );
+    throw new AuthenticationError({
+      reason: 'unsupported-challenge',
+      host: target.apiHost,
+      problem: `named a ${realm.protocol} token realm`,
+    });
   }
   realm.username = '';
   realm.password = '';

@@ -46,6 +46,13 @@ export async function requestToken(
   let response: Awaited<ReturnType<Transport['send']>>;
   const method = isIdentityToken(credentials) ? 'POST' : 'GET';
   const shownUrl = redactedRealm(url);
+  // What every failure of this request says: where it went; `reason` unless said otherwise.
+  const failed = {
+    reason: 'token-endpoint-failed',
+    method,
+    url: shownUrl,
+    realm: shownUrl,
+  } as const;
   try {
     if (isIdentityToken(credentials)) {
       const form = new URLSearchParams();
@@ -81,37 +88,18 @@ export async function requestToken(
       if (error instanceof RequestAbortedError || error.timeoutKind === 'deadline') throw error;
     }
     const what = error instanceof ManifestListMergerError ? error.message : 'request failed';
-    throw new AuthenticationError(`The token endpoint ${shownUrl} failed: ${what}`, {
-      reason: 'token-endpoint-failed',
-      method,
-      url: shownUrl,
-      cause: error,
-    });
+    throw new AuthenticationError({ ...failed, problem: `failed: ${what}`, cause: error });
   }
 
   if (response.status === 401 || response.status === 403) {
-    throw new AuthenticationError(
-      credentials
-        ? `The token endpoint ${shownUrl} rejected the credentials (HTTP ${response.status})`
-        : `The token endpoint ${shownUrl} refused anonymous access (HTTP ${response.status}); credentials are required`,
-      {
-        reason: credentials ? 'credentials-rejected' : 'credentials-required',
-        method,
-        url: shownUrl,
-        status: response.status,
-      },
-    );
+    throw new AuthenticationError({
+      ...failed,
+      reason: credentials ? 'credentials-rejected' : 'credentials-required',
+      status: response.status,
+    });
   }
   if (response.status < 200 || response.status >= 300) {
-    throw new AuthenticationError(
-      `The token endpoint ${shownUrl} answered HTTP ${response.status}`,
-      {
-        reason: 'token-endpoint-failed',
-        method,
-        url: shownUrl,
-        status: response.status,
-      },
-    );
+    throw new AuthenticationError({ ...failed, status: response.status });
   }
   let body: {
     token?: unknown;
@@ -123,15 +111,11 @@ export async function requestToken(
   try {
     body = JSON.parse(response.body.toString('utf8')) as typeof body;
   } catch {
-    throw new AuthenticationError(
-      `The token endpoint ${shownUrl} answered something that is not JSON`,
-      {
-        reason: 'token-endpoint-failed',
-        method,
-        url: shownUrl,
-        status: response.status,
-      },
-    );
+    throw new AuthenticationError({
+      ...failed,
+      status: response.status,
+      problem: 'answered something that is not JSON',
+    });
   }
   const token =
     typeof body?.token === 'string' && body.token
@@ -140,11 +124,10 @@ export async function requestToken(
         ? body.access_token
         : '';
   if (!token) {
-    throw new AuthenticationError(`The token endpoint ${shownUrl} answered without a token`, {
-      reason: 'token-endpoint-failed',
-      method,
-      url: shownUrl,
+    throw new AuthenticationError({
+      ...failed,
       status: response.status,
+      problem: 'answered without a token',
     });
   }
   const expiresIn =

@@ -5,7 +5,7 @@ import { MAX_TIMER_MS, numberOption } from '../../util/options.js';
 const MAX_RETRIES = 100;
 
 /**
- * How failed requests are retried. Every field has a default; see {@link DEFAULT_RETRY_POLICY}.
+ * How failed requests are retried. Every field has a default (its `@default`).
  *
  * @example
  * ```ts
@@ -59,10 +59,10 @@ export const DEFAULT_RETRY_POLICY: Readonly<Required<RetryPolicy>> = Object.free
  */
 export function resolveRetryPolicy(policy: RetryPolicy = {}): Required<RetryPolicy> {
   if (policy === null || typeof policy !== 'object') {
-    throw new InvalidOptionError(
-      `Option 'retry' must be an object; got ${String(policy)}`,
-      'retry',
-    );
+    throw new InvalidOptionError({
+      option: 'retry',
+      problem: `must be an object; got ${String(policy)}`,
+    });
   }
   const delay = (name: Exclude<keyof RetryPolicy, 'retries'>): number =>
     numberOption(`retry.${name}`, policy[name], DEFAULT_RETRY_POLICY[name], {

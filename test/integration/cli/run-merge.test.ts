@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 describe('merge', () => {
-  it('merges (Mode A) and prints a summary of platforms and the digest', async () => {
+  it('merges (merge mode) and prints a summary of platforms and the digest', async () => {
     const t = await stageRepo(regs.anonymous);
     const run = await runInProcess(['merge', '--src', t.src, '--dest', t.dest]);
     expect(run.code).toBe(0);

@@ -206,7 +206,7 @@ describe('a destination the credentials cannot read', () => {
     await reg?.stop();
   });
 
-  it('Mode B with push refuses to overwrite a tag a push-only robot cannot read', async () => {
+  it('the select mode with push refuses to overwrite a tag a push-only robot cannot read', async () => {
     const repo = uniqueRepo('robot');
     await pushList(reg, repo, 'release', {
       platforms: ['linux/ppc64le', 'linux/riscv64', 'linux/s390x'],

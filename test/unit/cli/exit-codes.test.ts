@@ -13,13 +13,16 @@ import {
 
 describe('exit codes', () => {
   it.each([
-    [new ConflictError('r/a:b', 5), ExitCode.CONFLICT],
-    [new NotFoundError('gone', {}), ExitCode.NOT_FOUND],
-    [new DestinationNotFoundError('r/a:b'), ExitCode.NOT_FOUND],
-    [new AuthenticationError('no', { reason: 'credentials-rejected' }), ExitCode.AUTH],
-    [new InvalidReferenceError('A B', 'contains whitespace'), ExitCode.USAGE],
+    [new ConflictError({ image: 'r/a:b', attempts: 5 }), ExitCode.CONFLICT],
+    [new NotFoundError(), ExitCode.NOT_FOUND],
+    [new DestinationNotFoundError({ image: 'r/a:b' }), ExitCode.NOT_FOUND],
+    [new AuthenticationError({ reason: 'credentials-rejected' }), ExitCode.AUTH],
+    [
+      new InvalidReferenceError({ reference: 'A B', problem: 'contains whitespace' }),
+      ExitCode.USAGE,
+    ],
     [new UsageError('x'), ExitCode.USAGE],
-    [new RegistryError('boom', { status: 500 }), ExitCode.FAILED],
+    [new RegistryError({ status: 500 }), ExitCode.FAILED],
     [new Error('plain'), ExitCode.FAILED],
     ['a string', ExitCode.FAILED],
   ])('%o -> %i', (error, code) => {

@@ -1,5 +1,5 @@
 // The rule both modes share (src/merge/carry-over.ts): which destination attestations and
-// entries without a platform a result keeps, through Mode A and Mode B.
+// entries without a platform a result keeps, through the merge and the select mode.
 import { describe, expect, it } from 'vitest';
 import { addMissingArchitectures, getMissingArchitectures } from '../../../src/merge/merge-mode.js';
 import { selectArchitectures } from '../../../src/merge/select-mode.js';
@@ -23,7 +23,7 @@ describe('attestations', () => {
     attestation(srcR.digest, 'att-src-arm64'),
   ]);
 
-  it('Mode A: keeps the attestation of a kept image, drops the one of a replaced image', () => {
+  it('merge: keeps the attestation of a kept image, drops the one of a replaced image', () => {
     const missing = getMissingArchitectures(src, dest);
     expect(digests(missing)).toEqual([imgS.digest, digest('att-dst-s390x')]);
     const merged = addMissingArchitectures(src, missing);
@@ -60,7 +60,7 @@ describe('attestations', () => {
     ]);
   });
 
-  it('Mode B: a source attestation comes exactly with its selected image', () => {
+  it('select: a source attestation comes exactly with its selected image', () => {
     const result = selectArchitectures(src, dest, ['arm64']);
     expect(digests(result)).toEqual([
       srcR.digest,
@@ -79,7 +79,7 @@ describe('attestations', () => {
     ]);
   });
 
-  it('Mode B without a destination drops attestations of unselected images', () => {
+  it('the select mode without a destination drops attestations of unselected images', () => {
     expect(digests(selectArchitectures(src, undefined, []))).toEqual([]);
   });
 });
@@ -87,7 +87,7 @@ describe('attestations', () => {
 describe('entries without a platform', () => {
   const art = artifact('sbom');
 
-  it('Mode A: carries a destination artifact over, once', () => {
+  it('merge: carries a destination artifact over, once', () => {
     const src = list([image('amd64', 'src-amd64')]);
     const dest = list([art, image('s390x', 'dst-s390x')]);
     expect(digests(getMissingArchitectures(src, dest))).toEqual([art.digest, digest('dst-s390x')]);
@@ -95,7 +95,7 @@ describe('entries without a platform', () => {
     expect(digests(getMissingArchitectures(srcWithIt, dest))).toEqual([digest('dst-s390x')]);
   });
 
-  it('Mode B: source artifacts always come along, destination ones stay', () => {
+  it('select: source artifacts always come along, destination ones stay', () => {
     const src = list([artifact('src-sig'), image('amd64', 'src-amd64')]);
     const dest = list([image('amd64', 'dst-amd64'), art]);
     expect(digests(selectArchitectures(src, dest, []))).toEqual([

@@ -1,7 +1,7 @@
-// Mode A (src/merge/merge-mode.ts): getMissingArchitectures and addMissingArchitectures. The
-// seed's scenarios (REGISTRY-NOTES §1), in both match modes: for lists of one OS without
-// variants, 'platform' must give exactly what pubtools-quay's 'architecture' matching gives;
-// then the platform-aware rules: variants, Windows, aliases.
+// The merge mode (src/merge/merge-mode.ts): getMissingArchitectures and addMissingArchitectures.
+// The seed's scenarios (REGISTRY-NOTES §1), in both match modes: for lists of one OS without
+// variants, 'platform' must give exactly what pubtools-quay's 'architecture' matching gives; then
+// the platform-aware rules: variants, Windows, aliases.
 import { describe, expect, it } from 'vitest';
 import { OCI_IMAGE_INDEX } from '../../../src/manifest/media-types.js';
 import type { MatchMode } from '../../../src/manifest/platform.js';
@@ -21,7 +21,7 @@ import {
 
 const modes: MatchMode[] = ['architecture', 'platform'];
 
-describe.each(modes)("Mode A with match '%s'", (match) => {
+describe.each(modes)("the merge mode with match '%s'", (match) => {
   const mergeA = (src: ManifestList, dest: ManifestList) =>
     addMissingArchitectures(src, getMissingArchitectures(src, dest, { match }));
 

@@ -6,7 +6,7 @@ import { selectArchitectures } from '../../../src/merge/select-mode.js';
 import { artifact, attestation, digest, image, list } from '../../support/fixtures.js';
 
 describe('describeMerge', () => {
-  it('classifies Mode A entries', () => {
+  it('classifies the entries of the merge mode', () => {
     const src = list([image('amd64', 'src-amd64'), image('arm64', 'same-arm64')]);
     const dest = list([
       image('amd64', 'dst-amd64'),
@@ -33,7 +33,7 @@ describe('describeMerge', () => {
     });
   });
 
-  it('reports added entries and removed attestations of replaced images (Mode B)', () => {
+  it('reports added entries and removed attestations of replaced images (select mode)', () => {
     const dstA = image('amd64', 'dst-amd64');
     const dest = list([dstA, attestation(dstA.digest, 'att-dst')]);
     const src = list([image('amd64', 'src-amd64'), image('linux/arm/v7', 'src-v7')]);

@@ -124,12 +124,12 @@ const entryList = (e: ManifestDescriptor | undefined): ManifestList => ({
 const keysOf = (l: ManifestList) =>
   l.manifests.map((e) => entryKey(e)).filter((k): k is string => k !== undefined);
 
-/** Every image entry of `l` selected by `eligible`, by digest, in Mode B. */
+/** Every image entry of `l` selected by `eligible`, by digest, in the select mode. */
 const selectedKeys = (s: ManifestList, eligible: string[]) =>
   new Set(keysOf(selectArchitectures(s, undefined, eligible)));
 
 describe('merge invariants', () => {
-  it('Mode A: no destination platform is lost unless the source has it', () => {
+  it('merge: no destination platform is lost unless the source has it', () => {
     fc.assert(
       fc.property(listArb(), listArb(), (s, d) => {
         const result = mergeA(s, d);
@@ -144,7 +144,7 @@ describe('merge invariants', () => {
     );
   });
 
-  it('Mode B: no destination platform is lost unless it was eligible and the source has it', () => {
+  it('select: no destination platform is lost unless it was eligible and the source has it', () => {
     fc.assert(
       fc.property(listArb(), listArb(), eligibleArb, (s, d, eligible) => {
         const result = selectArchitectures(s, d, eligible);

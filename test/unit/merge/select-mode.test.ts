@@ -1,5 +1,5 @@
-// Mode B (src/merge/select-mode.ts): selectArchitectures, in both match modes. For lists of one
-// OS without variants, 'platform' must give exactly what pubtools-quay's 'architecture'
+// The select mode (src/merge/select-mode.ts): selectArchitectures, in both match modes. For lists
+// of one OS without variants, 'platform' must give exactly what pubtools-quay's 'architecture'
 // matching gives.
 import { describe, expect, it } from 'vitest';
 import { OCI_IMAGE_INDEX } from '../../../src/manifest/media-types.js';
@@ -9,7 +9,7 @@ import { archs, digests, image, list, sharesNothing, untouched } from '../../sup
 
 const modes: MatchMode[] = ['architecture', 'platform'];
 
-describe.each(modes)("Mode B with match '%s'", (match) => {
+describe.each(modes)("the select mode with match '%s'", (match) => {
   const src = () =>
     list([image('amd64', 'src-amd64'), image('arm64', 'src-arm64'), image('ppc64le', 'src-ppc')]);
 

@@ -58,7 +58,7 @@ describe('before the PUT', () => {
     const client = scripted(registry, {
       beforePut: () => undefined,
       head: async () => {
-        throw new NotFoundError('Nexus says no', { status: 404 });
+        throw new NotFoundError({ status: 404, registryMessage: 'Nexus says no' });
       },
     });
     // A slow merge (the pre-PUT check runs): simulate it with a tiny settle, so 2.5 ms is old.

@@ -3,12 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   computeDigest,
-  DOCKER_MANIFEST,
-  DOCKER_MANIFEST_LIST,
   InMemoryRegistryClient,
   InvalidChildManifestError,
-  OCI_IMAGE_INDEX,
 } from '../../../src/index.js';
+import {
+  DOCKER_MANIFEST,
+  DOCKER_MANIFEST_LIST,
+  OCI_IMAGE_INDEX,
+} from '../../../src/manifest/media-types.js';
 import { BUILD, DEST, lists, merge, storeChild, writes } from '../../support/merges.js';
 
 describe('a child manifest that matches its digest but is not a manifest', () => {

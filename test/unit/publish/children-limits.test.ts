@@ -7,9 +7,8 @@ import {
   InvalidDigestError,
   ManifestListMerger,
   NestingTooDeepError,
-  OCI_IMAGE_INDEX,
-  OCI_IMAGE_MANIFEST,
 } from '../../../src/index.js';
+import { OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST } from '../../../src/manifest/media-types.js';
 import { copyChildren, DEFAULT_MAX_INDEX_DEPTH } from '../../../src/publish/children.js';
 import {
   BUILD,

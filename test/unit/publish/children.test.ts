@@ -4,17 +4,16 @@
 // its parts directly: one bound on requests, the first failure, what is missing.
 import { describe, expect, it } from 'vitest';
 import {
-  DOCKER_MANIFEST,
   InMemoryRegistryClient,
   InvalidDigestError,
   type ManifestDescriptor,
   ManifestListMerger,
   MissingChildrenError,
-  OCI_IMAGE_INDEX,
   parseManifestList,
   type RegistryClient,
   UnsupportedOperationError,
 } from '../../../src/index.js';
+import { DOCKER_MANIFEST, OCI_IMAGE_INDEX } from '../../../src/manifest/media-types.js';
 import {
   copyChildren,
   findMissingChildren,
@@ -85,6 +84,15 @@ describe('children', () => {
     expect(registry.holdsBlob(DEST, config) && registry.holdsBlob(DEST, layer)).toBe(true);
     const order = registry.calls.filter((c) => c.method === 'put').map((c) => c.image);
     expect(order).toEqual([`registry.test/acme/app@${child}`, DEST]);
+  });
+
+  it('asks the destination about each child once per push', async () => {
+    const { registry, child } = crossRepo();
+    await merger(registry, { srcImage: BUILD }).mergeManifestLists();
+    const image = `registry.test/acme/app@${child}`;
+    const checks = registry.calls.filter((c) => c.image === image && c.method !== 'put');
+    // One existence check: a HEAD, its 404 confirmed with a GET (HEADs can lie).
+    expect(checks.map((c) => c.method)).toEqual(['head', 'get']);
   });
 
   it('streams blobs across registries with two clients', async () => {

@@ -34,7 +34,7 @@ describe('mergeMany', () => {
             },
       );
     }
-    // Job 57 is Mode B (odd): make it Mode A so its missing destination is an error.
+    // Job 57 is a select job (odd): make it a merge job so its missing destination is an error.
     jobs[57] = { srcImage: 'registry.test/app57:build', destImage: 'registry.test/app57:1.0' };
     const stats = { inFlight: 0, max: 0 };
     const client = counted(registry, stats);
@@ -104,7 +104,7 @@ describe('mergeMany', () => {
       [{ srcImage: 'registry.test/a:src', destImage: 'registry.test/a:dest' }],
       { srcClient: registry, destClient: registry, dryRun: true },
     );
-    expect(outcome?.status === 'fulfilled' && outcome.result.outcome === 'dry-run').toBe(true);
+    expect(outcome?.status === 'fulfilled' && outcome.result.outcome).toBe('dry-run');
     expect(registry.calls.some((c) => c.method === 'put')).toBe(false);
   });
 });

@@ -58,7 +58,7 @@ describe('ManifestListMerger clients', () => {
   });
 });
 
-describe('mergeManifestLists (Mode A)', () => {
+describe('mergeManifestLists (merge mode)', () => {
   it('fetches each side once, pushes once, and the tag then holds exactly the pushed bytes', async () => {
     const amd = entry('amd64');
     const s390 = entry('s390x');
@@ -254,7 +254,7 @@ describe('mergeManifestLists (Mode A)', () => {
   });
 });
 
-describe('mergeSelectedArchitectures (Mode B)', () => {
+describe('mergeSelectedArchitectures (select mode)', () => {
   it('returns the list without pushing unless push: true', async () => {
     const amd = entry('amd64');
     const arm = entry('arm64');
@@ -262,7 +262,7 @@ describe('mergeSelectedArchitectures (Mode B)', () => {
     const s390 = entry('s390x');
     const { registry, merger } = setup(list([amd, arm]), list([oldAmd, s390]));
     const dry = await merger.mergeSelectedArchitectures(['amd64']);
-    expect(dry.outcome).not.toBe('pushed');
+    expect(dry.outcome).toBe('not-pushed');
     expect(dry.manifestList.manifests).toEqual([amd, s390]);
     expect(registry.calls.filter((c) => c.method === 'put')).toHaveLength(0);
 
@@ -323,7 +323,7 @@ describe('mergeSelectedArchitectures (Mode B)', () => {
     expect(put).not.toHaveBeenCalled();
   });
 
-  it('propagates a missing source even in Mode B', async () => {
+  it('propagates a missing source even in the select mode', async () => {
     const registry = new InMemoryRegistryClient();
     registry.setManifest(DEST, list([entry('amd64')]));
     const merger = new ManifestListMerger({

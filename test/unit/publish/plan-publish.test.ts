@@ -1,17 +1,194 @@
-// What a publish does with a merged list (src/publish/plan-publish.ts), over the in-memory
-// client: a merge that changes nothing, a dry run, and the media type of what is pushed.
+// What a publish does with a merged list (src/publish/plan-publish.ts). planPublish and
+// publishResult are pure: no client, no clock, every case builds its sides here. Then, through
+// the merger over the in-memory client: a merge that changes nothing, a dry run, and the media
+// type of what is pushed.
 import { describe, expect, it } from 'vitest';
 import {
-  computeDigest,
   IncompatibleMediaTypeError,
   InMemoryRegistryClient,
   ManifestListMerger,
-  OCI_IMAGE_INDEX,
-  OCI_IMAGE_MANIFEST,
   parseManifestList,
 } from '../../../src/index.js';
-import { entry, list } from '../../support/fixtures.js';
+import { OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST } from '../../../src/manifest/media-types.js';
+import { computeDigest, serializeManifestList } from '../../../src/manifest/serialize.js';
+import type { ManifestList } from '../../../src/manifest/types.js';
+import type { CopyReport } from '../../../src/publish/children.js';
+import {
+  chooseBytes,
+  planPublish,
+  publishResult,
+  type Side,
+} from '../../../src/publish/plan-publish.js';
+import { artifact, attestation, entry, image, list } from '../../support/fixtures.js';
 import { DEST, merger, SRC, writes } from '../../support/merges.js';
+
+const encoder = new TextEncoder();
+/** A call that pushes: the merge mode's. */
+const PUSH = { push: true, dryRun: false, force: false };
+
+/** A side read from a registry: `list` as `text` (pretty JSON by default), with its digest. */
+function side(l: ManifestList, text = JSON.stringify(l, null, 2)): Side {
+  const bytes = encoder.encode(text);
+  return {
+    fetched: { bytes, digest: computeDigest(bytes), mediaType: l.mediaType as string },
+    list: l,
+  };
+}
+
+const amd = image('amd64', 'amd-new');
+const amdOld = image('amd64', 'amd-old');
+const s390 = image('s390x');
+
+describe('chooseBytes', () => {
+  it("keeps the destination's own bytes when the list equals it", () => {
+    const dest = side(list([amd, s390]));
+    const planned = chooseBytes(list([amd, s390]), side(list([amd])), dest);
+    expect(planned).toMatchObject({ unchanged: true, digest: dest.fetched.digest });
+    expect(planned.bytes).toBe(dest.fetched.bytes);
+  });
+
+  it("keeps the source's own bytes (and digest) when the list equals the source", () => {
+    const src = side(list([amd]));
+    const planned = chooseBytes(list([amd]), src, side(list([amdOld])));
+    expect(planned).toMatchObject({ unchanged: false, digest: src.fetched.digest });
+  });
+
+  it('writes canonical JSON for a new list, under its own media type', () => {
+    const merged = list([amd, s390]);
+    const planned = chooseBytes(merged, side(list([amd])), side(list([amdOld, s390])));
+    expect(planned.bytes).toEqual(serializeManifestList(merged));
+    expect(planned.digest).toBe(computeDigest(serializeManifestList(merged)));
+    expect(planned.mediaType).toBe(merged.mediaType);
+  });
+});
+
+describe('planPublish: the next step', () => {
+  const src = side(list([amd]));
+  const changed = { merged: list([amd, s390]), dest: side(list([amdOld, s390])) };
+  const same = { merged: list([amd, s390]), dest: side(list([amd, s390])) };
+  it.each([
+    // [case, inputs, push, dryRun, force, expected step]
+    ['a push of a new list', changed, true, false, false, { next: 'push' }],
+    [
+      'a push of an unchanged list',
+      same,
+      true,
+      false,
+      false,
+      { next: 'stop', outcome: 'unchanged' },
+    ],
+    ['a forced push of an unchanged list', same, true, false, true, { next: 'push' }],
+    ['a dry run of a new list', changed, true, true, false, { next: 'dry-run' }],
+    [
+      'a dry run of an unchanged list',
+      same,
+      true,
+      true,
+      false,
+      { next: 'stop', outcome: 'dry-run' },
+    ],
+    ['a forced dry run of an unchanged list', same, true, true, true, { next: 'dry-run' }],
+    [
+      'select without push, new list',
+      changed,
+      false,
+      false,
+      false,
+      { next: 'stop', outcome: 'not-pushed' },
+    ],
+    [
+      'select without push, unchanged',
+      same,
+      false,
+      false,
+      false,
+      { next: 'stop', outcome: 'unchanged' },
+    ],
+    [
+      'select without push, forced, unchanged',
+      same,
+      false,
+      false,
+      true,
+      { next: 'stop', outcome: 'unchanged' },
+    ],
+    ['select without push, dry run', changed, false, true, false, { next: 'dry-run' }],
+  ] as const)('%s', (_, { merged, dest }, push, dryRun, force, step) => {
+    const planned = planPublish(merged, src, dest, 'platform', { push, dryRun, force });
+    expect(planned.step).toEqual(step);
+  });
+
+  it('describes the merge against the destination (what it lacked, replaced, kept)', () => {
+    const { plan } = planPublish(changed.merged, src, changed.dest, 'platform', PUSH);
+    expect(plan.replaced.map((e) => [e.platform, e.previousDigest])).toEqual([
+      ['linux/amd64', amdOld.digest],
+    ]);
+    expect(plan.kept.map((e) => e.platform)).toEqual(['linux/s390x']);
+    expect(plan.added).toEqual([]);
+  });
+
+  it('with no destination, everything is added and nothing is unchanged', () => {
+    const { planned, plan, step } = planPublish(list([amd]), src, undefined, 'platform', PUSH);
+    expect(planned.unchanged).toBe(false);
+    expect(plan.added.map((e) => e.platform)).toEqual(['linux/amd64']);
+    expect(step).toEqual({ next: 'push' });
+  });
+});
+
+describe('publishResult', () => {
+  const att = attestation(amd.digest, 'att');
+  const sbom = artifact('sbom');
+  const src = side(list([amd, att, sbom]));
+  const merged = list([amd, att, sbom, s390]);
+  const { planned, plan } = planPublish(merged, src, side(list([s390])), 'platform', PUSH);
+
+  it('names images and artifacts by the side they came from, attestations left out', () => {
+    const result = publishResult(planned, src, plan, { outcome: 'pushed', attempts: 1 });
+    expect(result.fromSource).toEqual(['linux/amd64', sbom.digest]);
+    expect(result.fromDestination).toEqual(['linux/s390x']);
+    // Not plan.added, which names what the destination lacked, attestations included.
+    expect(result.plan.added.map((e) => e.kind)).toEqual(['image', 'attestation', 'artifact']);
+  });
+
+  it('carries the outcome, the planned bytes and the report; no copy or verification unless made', () => {
+    const result = publishResult(planned, src, plan, { outcome: 'dry-run', attempts: 2 });
+    expect(result).toMatchObject({
+      outcome: 'dry-run',
+      digest: planned.digest,
+      mediaType: planned.mediaType,
+      unchanged: false,
+      attempts: 2,
+      childrenToCopy: [],
+    });
+    expect(result.manifestList).toBe(planned.list);
+    expect(result.bytes).toBe(planned.bytes);
+    expect('copy' in result).toBe(false);
+    expect('verification' in result).toBe(false);
+  });
+
+  it('adds up the copy reports of every attempt', () => {
+    const copies: CopyReport[] = [
+      { manifests: ['a'], mountedBlobs: 1, uploadedBlobs: 2, presentBlobs: 3 },
+      { manifests: ['b', 'c'], mountedBlobs: 10, uploadedBlobs: 20, presentBlobs: 30 },
+    ];
+    const verification = { settleMs: 10, polls: 0, otherWriters: 0, restored: [] };
+    const result = publishResult(planned, src, plan, {
+      outcome: 'pushed',
+      attempts: 3,
+      childrenToCopy: ['a', 'b', 'c'],
+      copies,
+      verification,
+    });
+    expect(result.copy).toEqual({
+      manifests: ['a', 'b', 'c'],
+      mountedBlobs: 11,
+      uploadedBlobs: 22,
+      presentBlobs: 33,
+    });
+    expect(result.childrenToCopy).toEqual(['a', 'b', 'c']);
+    expect(result.verification).toBe(verification);
+  });
+});
 
 describe('a merge that changes nothing', () => {
   it('pushes nothing and reports the existing digest', async () => {
@@ -21,7 +198,7 @@ describe('a merge that changes nothing', () => {
     registry.setManifest(SRC, list([amd]));
     const destDigest = registry.setManifest(DEST, JSON.stringify(list([amd, s390]), null, 2));
     const result = await merger(registry).mergeManifestLists();
-    expect(result.outcome).not.toBe('pushed');
+    expect(result.outcome).toBe('unchanged');
     expect(result.unchanged).toBe(true);
     expect(result.digest).toBe(destDigest);
     expect(writes(registry)).toEqual([]);

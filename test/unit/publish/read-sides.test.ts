@@ -1,14 +1,14 @@
 // Reading both sides (src/publish/read-sides.ts), over the in-memory client: a destination
-// that cannot be read (Mode B, push), and a source list nested too deep to parse.
+// that cannot be read (select mode, push), and a source list nested too deep to parse.
 import { describe, expect, it } from 'vitest';
 import {
   DestinationUnreadableError,
   InMemoryRegistryClient,
   InvalidManifestListError,
   NotFoundError,
-  OCI_IMAGE_INDEX,
   type RegistryClient,
 } from '../../../src/index.js';
+import { OCI_IMAGE_INDEX } from '../../../src/manifest/media-types.js';
 import { archs, image, list } from '../../support/fixtures.js';
 import {
   BUILD,
@@ -22,9 +22,8 @@ import {
   writes,
 } from '../../support/merges.js';
 
-describe('a destination that cannot be read (Mode B, push)', () => {
-  const refused = () =>
-    Object.assign(new NotFoundError('refused', { status: 401 }), { pullGranted: false });
+describe('a destination that cannot be read (select mode, push)', () => {
+  const refused = () => new NotFoundError({ status: 401, pullGranted: false });
 
   function unreadableDest(registry: InMemoryRegistryClient, error: () => Error): RegistryClient {
     return {
@@ -60,8 +59,7 @@ describe('a destination that cannot be read (Mode B, push)', () => {
 
   it('treats it as absent when the token granted pull (Quay: no such repository)', async () => {
     const registry = setup(list([image('amd64')]));
-    const quay = () =>
-      Object.assign(new NotFoundError('refused', { status: 401 }), { pullGranted: true });
+    const quay = () => new NotFoundError({ status: 401, pullGranted: true });
     const client = unreadableDest(registry, quay);
     const result = await merger(client, { soleWriter: true }).mergeSelectedArchitectures(
       ['amd64'],

@@ -3,6 +3,7 @@
 // platforms without it.
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, type RegistryClient } from '../../../src/index.js';
+import { OCI_IMAGE_INDEX, OCI_IMAGE_MANIFEST } from '../../../src/manifest/media-types.js';
 import { archs, image, list } from '../../support/fixtures.js';
 import { DEST, merger, scripted, setup, tag, write } from '../../support/merges.js';
 
@@ -85,6 +86,27 @@ describe('our PUT in flight for long', () => {
     expect(result.verification?.polls).toBeGreaterThan(0);
   });
 
+  it('puts back another writer’s OCI entry into our Docker list as an OCI index', async () => {
+    const registry = setup(list([image('amd64')]), list([image('s390x')]));
+    const ociArm = { ...image('arm64'), mediaType: OCI_IMAGE_MANIFEST };
+    const client = scripted(registry, {
+      beforePut: async (n) => {
+        if (n !== 1) return;
+        registry.setManifest(DEST, {
+          schemaVersion: 2,
+          mediaType: OCI_IMAGE_INDEX,
+          manifests: [image('s390x'), ociArm],
+        });
+        await new Promise((r) => setTimeout(r, 60));
+      },
+    });
+    const result = await merger(client).mergeManifestLists();
+    const final = await tag(registry);
+    expect(archs(final).sort()).toEqual(['amd64', 'arm64', 's390x']);
+    expect(final.mediaType).toBe(OCI_IMAGE_INDEX); // a Docker list cannot name OCI manifests
+    expect(result.verification?.restored).toEqual(['linux/arm64']);
+  });
+
   it('fails with reason unverifiable when the other writer’s list cannot be read', async () => {
     const registry = setup(list([image('amd64')]), list([image('s390x')]));
     const lost = list([image('s390x'), image('mips64le')]);
@@ -98,7 +120,7 @@ describe('our PUT in flight for long', () => {
     const unreadable: RegistryClient = {
       ...client,
       getManifest: async (img, o) => {
-        if (img.includes('@')) throw new NotFoundError('gone', { status: 404 });
+        if (img.includes('@')) throw new NotFoundError({ status: 404 });
         return client.getManifest(img, o);
       },
     };

@@ -2,27 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { linkSignals } from '../../../src/util/signals.js';
 
 describe('linkSignals', () => {
-  it('aborts with the reason of whichever signal aborts first', () => {
-    const a = new AbortController();
-    const b = new AbortController();
-    const linked = linkSignals(a.signal, undefined, b.signal);
-    expect(linked.aborted).toBe(false);
-    b.abort('b first');
-    a.abort('a later');
-    expect(linked.aborted).toBe(true);
-    expect(linked.reason).toBe('b first');
+  it('with no signal, one that never aborts', () => {
+    expect(linkSignals().aborted).toBe(false);
+    expect(linkSignals(undefined, undefined).aborted).toBe(false);
   });
 
-  it('returns a single signal as it is, and a signal that never aborts for none', () => {
-    const a = new AbortController();
-    expect(linkSignals(undefined, a.signal)).toBe(a.signal);
-    expect(linkSignals().aborted).toBe(false);
-    expect(linkSignals(undefined).aborted).toBe(false);
+  it('a single signal is returned as it is', () => {
+    const { signal } = new AbortController();
+    expect(linkSignals(undefined, signal)).toBe(signal);
+  });
+
+  it.each([0, 1])('aborts when signal %i of two does, with its reason', (which) => {
+    const controllers = [new AbortController(), new AbortController()];
+    const linked = linkSignals(...controllers.map((c) => c.signal));
+    expect(linked.aborted).toBe(false);
+    const reason = new Error(`stop ${which}`);
+    controllers[which]?.abort(reason);
+    expect(linked.aborted).toBe(true);
+    expect(linked.reason).toBe(reason);
   });
 
   it('is aborted at once when a signal already is', () => {
-    const linked = linkSignals(new AbortController().signal, AbortSignal.abort('done'));
-    expect(linked.aborted).toBe(true);
-    expect(linked.reason).toBe('done');
+    const reason = new Error('already');
+    expect(linkSignals(AbortSignal.abort(reason), new AbortController().signal).reason).toBe(
+      reason,
+    );
   });
 });

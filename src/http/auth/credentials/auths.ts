@@ -19,10 +19,11 @@ export const auths: CredentialSource = {
     if (entry.auth) {
       const credentials = decodeBasic(entry.auth);
       if (credentials) return credentials;
-      throw new CredentialSourceError(
-        `Docker config entry auths[${JSON.stringify(key)}] has a malformed auth field (no ':' in it)`,
-        { reason: 'malformed-entry', source: `auths[${JSON.stringify(key)}]` },
-      );
+      throw new CredentialSourceError({
+        reason: 'malformed-entry',
+        source: `auths[${JSON.stringify(key)}]`,
+        detail: "its auth field has no ':' in it",
+      });
     }
     if (entry.username && entry.password) {
       return { username: entry.username, password: entry.password };

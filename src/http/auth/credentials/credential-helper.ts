@@ -63,10 +63,10 @@ export function helperTimeoutMs(
   if (text === undefined || text === '') return DEFAULT_HELPER_TIMEOUT_MS;
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || !(value > 0)) {
-    throw new InvalidOptionError(
-      `${HELPER_TIMEOUT_ENV} must be a positive number of milliseconds, got ${JSON.stringify(text)}`,
-      HELPER_TIMEOUT_ENV,
-    );
+    throw new InvalidOptionError({
+      option: HELPER_TIMEOUT_ENV,
+      problem: `must be a positive number of milliseconds, got ${JSON.stringify(text)}`,
+    });
   }
   return value;
 }
@@ -96,18 +96,13 @@ export function runCredentialHelper(
   options: CredentialHelperOptions = {},
 ): Promise<RegistryCredentials | undefined> {
   const program = `docker-credential-${name}`;
-  const fail = (reason: CredentialSourceFailure, message: string, extra: object = {}) =>
-    new CredentialSourceError(`Credential helper ${program} ${message}`, {
-      reason,
-      source: program,
-      ...extra,
-    });
+  const fail = (
+    reason: CredentialSourceFailure,
+    extra: { limit?: number; detail?: string; cause?: unknown } = {},
+  ) => new CredentialSourceError({ reason, source: program, ...extra });
   if (!/^[A-Za-z0-9._-]+$/.test(name)) {
     return Promise.reject(
-      new CredentialSourceError(`Invalid credential helper name ${JSON.stringify(name)}`, {
-        reason: 'helper-invalid-name',
-        source: name,
-      }),
+      new CredentialSourceError({ reason: 'helper-invalid-name', source: name }),
     );
   }
   const env = options.env ?? process.env;
@@ -179,7 +174,7 @@ export function runCredentialHelper(
           resolve(undefined);
           return;
         }
-        reject(fail('helper-failed', `failed with exit code ${code}`));
+        reject(fail('helper-failed', { detail: `exit code ${code}` }));
         return;
       }
       try {
@@ -190,26 +185,18 @@ export function runCredentialHelper(
         else if (username === '<token>') resolve({ identityToken: secret });
         else resolve({ username, password: secret });
       } catch {
-        reject(fail('helper-invalid-output', 'printed something that is not JSON'));
+        reject(fail('helper-invalid-output'));
       }
     };
 
     const timer = setTimeout(() => {
-      abandon(
-        fail('helper-timeout', `did not answer within ${timeoutMs} ms; it was killed`, {
-          limit: timeoutMs,
-        }),
-      );
+      abandon(fail('helper-timeout', { limit: timeoutMs }));
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
       if (settled) return;
       stdoutBytes += chunk.length;
       if (stdoutBytes > maxOutput) {
-        abandon(
-          fail('helper-output-too-large', `printed more than ${maxOutput} bytes; it was killed`, {
-            limit: maxOutput,
-          }),
-        );
+        abandon(fail('helper-output-too-large', { limit: maxOutput }));
         return;
       }
       stdout.push(chunk);
@@ -226,11 +213,7 @@ export function runCredentialHelper(
     child.stdout.once('end', ended);
     child.stderr.once('end', ended);
     child.on('error', (error: NodeJS.ErrnoException) => {
-      abandon(
-        fail('helper-not-runnable', `could not be run (${error.code ?? error.message})`, {
-          cause: error,
-        }),
-      );
+      abandon(fail('helper-not-runnable', { detail: error.code ?? error.message, cause: error }));
     });
     child.on('exit', (code) => {
       if (settled) return;

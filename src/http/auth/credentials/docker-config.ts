@@ -78,9 +78,8 @@ export async function readDockerConfig(
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCKER_CONFIG_BYTES;
   const failure = (
     reason: 'not-a-file' | 'too-large' | 'unreadable' | 'invalid-json',
-    message: string,
-    extra: { cause?: unknown; limit?: number } = {},
-  ) => new CredentialSourceError(message, { reason, source: path, ...extra });
+    extra: { cause?: unknown; limit?: number; detail?: string | undefined } = {},
+  ) => new CredentialSourceError({ reason, source: path, ...extra });
   let handle: FileHandle;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
@@ -88,22 +87,15 @@ export async function readDockerConfig(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return {};
-    throw failure('unreadable', `Cannot open Docker config ${path} (${code ?? 'error'})`, {
-      cause: error,
-    });
+    throw failure('unreadable', { detail: code ?? 'error', cause: error });
   }
   let text: string;
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
-      throw failure('not-a-file', `Docker config ${path} is ${kindOf(info)}, not a regular file`);
+      throw failure('not-a-file', { detail: kindOf(info) });
     }
-    const tooLarge = () =>
-      failure(
-        'too-large',
-        `Docker config ${path} is larger than ${maxBytes} bytes; it was not read`,
-        { limit: maxBytes },
-      );
+    const tooLarge = () => failure('too-large', { limit: maxBytes });
     if (info.size > maxBytes) throw tooLarge();
     const chunks: Buffer[] = [];
     let total = 0;
@@ -119,9 +111,7 @@ export async function readDockerConfig(
   } catch (error) {
     if (error instanceof CredentialSourceError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw failure('unreadable', `Cannot read Docker config ${path} (${code ?? 'error'})`, {
-      cause: error,
-    });
+    throw failure('unreadable', { detail: code ?? 'error', cause: error });
   } finally {
     await handle.close().catch(() => undefined);
   }
@@ -129,17 +119,17 @@ export async function readDockerConfig(
     const parsed = JSON.parse(text) as unknown;
     return parsed !== null && typeof parsed === 'object' ? (parsed as DockerConfigFile) : {};
   } catch {
-    throw failure('invalid-json', `Docker config ${path} is not valid JSON`);
+    throw failure('invalid-json');
   }
 }
 
-function kindOf(info: Stats): string {
+function kindOf(info: Stats): string | undefined {
   if (info.isFIFO()) return 'a FIFO';
   if (info.isCharacterDevice()) return 'a character device';
   if (info.isBlockDevice()) return 'a block device';
   if (info.isDirectory()) return 'a directory';
   if (info.isSocket()) return 'a socket';
-  return 'not a regular file';
+  return undefined;
 }
 
 /** The key a registry host has in `config.json`: Docker Hub's is `https://index.docker.io/v1/`. */

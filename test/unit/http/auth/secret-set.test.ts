@@ -25,7 +25,8 @@ describe('SecretSet', () => {
 
   it('scrubs an error in place: message, fields, string arrays and the cause chain', () => {
     const cause = new Error('inner tok.en-1');
-    const error = new RegistryError('outer p@ss word/+1', {
+    const error = new RegistryError({
+      problem: 'outer p@ss word/+1',
       url: 'https://r.example/?x=tok.en-1',
       registryCodes: ['tok.en-1'],
       cause,
