@@ -8,6 +8,7 @@ import axios, {
   type InternalAxiosRequestConfig,
 } from 'axios';
 import * as axiosRetryModule from 'axios-retry';
+import { errorCode } from '../errors/guards.js';
 import { redact } from '../errors/redact.js';
 import { RegistryError } from '../errors/registry-error.js';
 import { type Logger, log } from '../logger.js';
@@ -202,12 +203,9 @@ function bodyAxiosError(
       request,
     );
   }
-  const cause = failure.cause as { code?: unknown } | undefined;
-  if (cause?.code === 'ERR_CANCELED') return failure.cause as Error;
-  const code =
-    typeof cause?.code === 'string' && RETRYABLE_ERROR_CODES.has(cause.code)
-      ? cause.code
-      : 'ECONNRESET';
+  const causeCode = errorCode(failure.cause);
+  if (causeCode === 'ERR_CANCELED') return failure.cause as Error;
+  const code = causeCode && RETRYABLE_ERROR_CODES.has(causeCode) ? causeCode : 'ECONNRESET';
   return new AxiosError(failure.message, code, config, request);
 }
 

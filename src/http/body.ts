@@ -1,4 +1,5 @@
 import { finished, Readable, Transform } from 'node:stream';
+import { errorCode } from '../errors/guards.js';
 
 /**
  * Bodies of non-2xx answers (a registry's `{"errors":[…]}`) are read up to 64 KiB, then the
@@ -231,8 +232,7 @@ class IdleTimer {
 }
 
 function networkFailure(error: unknown): BodyFailure {
-  const code = (error as { code?: unknown })?.code;
-  const what = typeof code === 'string' ? code : error instanceof Error ? error.message : 'error';
+  const what = errorCode(error) ?? (error instanceof Error ? error.message : 'error');
   return new BodyFailure(
     'network',
     `the connection failed while the body was read (${what})`,
