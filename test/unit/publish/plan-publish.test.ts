@@ -214,7 +214,7 @@ describe('a merge that changes nothing', () => {
     expect(registry.calls.filter((c) => c.method === 'put')).toHaveLength(1);
   });
 
-  it('counts Mode B with push the same way', async () => {
+  it('counts the select mode with push the same way', async () => {
     const amd = entry('amd64');
     const registry = new InMemoryRegistryClient();
     registry.setManifest(SRC, list([amd, entry('arm64')]));
