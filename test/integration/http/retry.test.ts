@@ -1,92 +1,28 @@
-// HttpRegistryClient through the test suite's fault proxy: retries (429 + Retry-After in both
-// forms, 503, reset, stall), timeouts, deadline and abort, corrupt bodies, redirects to another
-// origin, a hostile plain-HTTP realm, and one re-authentication on a refused token.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// HttpRegistryClient's retries through the fault proxy (src/http/retry/): 429 + Retry-After in
+// both forms, 503, 502 on a PUT by digest, reset, stall, every attempt stalling; then the
+// deadline and abort, during a stall, a back-off sleep, or before anything is sent.
+import { describe, expect, it } from 'vitest';
 import {
-  AuthenticationError,
-  DigestMismatchError,
   RegistryError,
   RequestAbortedError,
   RequestTimeoutError,
 } from '../../../src/errors/index.js';
-import { HttpRegistryClient } from '../../../src/http/http-registry-client.js';
-import type { HttpRegistryClientOptions } from '../../../src/http/options.js';
-import type { RequestEvent } from '../../../src/http/request-event.js';
 import { isNotFoundError } from '../../../src/registry/client.js';
 import {
-  type FaultProxy,
-  hostileRealm,
-  type OtherOrigin,
-  startFaultProxy,
-  startOtherOrigin,
-} from '../../support/fault-proxy.js';
-import { type PushedList, pushList } from '../../support/images.js';
-import {
-  startBasicRegistry,
-  startTokenRegistry,
-  type TestRegistry,
-  type TokenTestRegistry,
-  uniqueRepo,
-} from '../../support/registry.js';
+  client,
+  expectAbortedAtOnce,
+  fastRetry,
+  image,
+  list,
+  MANIFESTS,
+  proxy,
+  registryEvents,
+  repo,
+  useProxiedTokenRegistry,
+  warmClient,
+} from '../../support/proxied-registry.js';
 
-const MANIFESTS = /\/manifests\//;
-const fastRetry = { retries: 3, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 50 };
-
-let reg: TokenTestRegistry;
-let proxy: FaultProxy;
-let repo: string;
-let list: PushedList;
-
-beforeAll(async () => {
-  reg = await startTokenRegistry();
-  proxy = await startFaultProxy(reg);
-  repo = uniqueRepo();
-  list = await pushList(reg, repo, 'v1', { platforms: ['linux/amd64', 'linux/arm64'] });
-});
-afterAll(async () => {
-  await proxy?.stop();
-  await reg?.stop();
-});
-
-function client(extra: HttpRegistryClientOptions = {}): {
-  client: HttpRegistryClient;
-  events: RequestEvent[];
-} {
-  const events: RequestEvent[] = [];
-  const c = new HttpRegistryClient({
-    username: reg.username,
-    password: reg.password,
-    timeout: 2_000,
-    retry: fastRetry,
-    onRequest: (e) => events.push(e),
-    ...extra,
-  });
-  return { client: c, events };
-}
-
-/** A client that has already authenticated, so later requests carry a token up front. */
-async function warmClient(extra: HttpRegistryClientOptions = {}) {
-  const made = client(extra);
-  await made.client.getManifest(`${proxy.host}/${repo}:v1`);
-  made.events.length = 0;
-  proxy.clearLog();
-  return made;
-}
-
-const image = () => `${proxy.host}/${repo}:v1`;
-
-/** Aborts a stalled `getManifest` after 100 ms: it must fail at once, as aborted. */
-async function expectAbortedAtOnce(c: HttpRegistryClient): Promise<void> {
-  const controller = new AbortController();
-  setTimeout(() => controller.abort(), 100);
-  const started = Date.now();
-  const error = await c
-    .getManifest(image(), { signal: controller.signal })
-    .catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(RequestAbortedError);
-  expect(Date.now() - started).toBeLessThan(1_000);
-}
-const registryEvents = (events: RequestEvent[]) => events.filter((e) => e.kind === 'registry');
+useProxiedTokenRegistry();
 
 describe('retries', () => {
   it('retries a 429 after Retry-After seconds', async () => {
@@ -262,14 +198,7 @@ describe('deadline and abort', () => {
       status: 429,
       headers: { 'retry-after': '30' },
     });
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 150);
-    const started = Date.now();
-    const error = await c
-      .getManifest(image(), { signal: controller.signal })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(RequestAbortedError);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    await expectAbortedAtOnce(c, 150);
     expect(registryEvents(events)).toHaveLength(1);
     proxy.clearFaults();
   });
@@ -281,285 +210,5 @@ describe('deadline and abort', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestAbortedError);
     expect(events).toHaveLength(0);
-  });
-});
-
-describe('integrity', () => {
-  it('a body that does not match its docker-content-digest → DigestMismatchError', async () => {
-    const { client: c } = await warmClient();
-    const tampered = Buffer.from(list.bytes.toString('utf8').replace('amd64', 'riscv'));
-    proxy.addFault({ method: 'GET', path: MANIFESTS, action: 'replace-body', body: tampered });
-    const error = await c.getManifest(image()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DigestMismatchError);
-    expect((error as DigestMismatchError).source).toBe('header');
-    expect((error as DigestMismatchError).expected).toBe(list.digest);
-    expect(isNotFoundError(error)).toBe(false);
-  });
-
-  it('a body that does not match the digest asked for → DigestMismatchError', async () => {
-    const { client: c } = await warmClient();
-    const tampered = Buffer.from(list.bytes.toString('utf8').replace('amd64', 'riscv'));
-    proxy.addFault({
-      method: 'GET',
-      path: MANIFESTS,
-      action: 'respond',
-      status: 200,
-      headers: { 'content-type': list.mediaType },
-      body: tampered,
-    });
-    const error = await c
-      .getManifest(`${proxy.host}/${repo}@${list.digest}`)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DigestMismatchError);
-    expect((error as DigestMismatchError).source).toBe('reference');
-  });
-
-  it('a PUT answered with another digest → DigestMismatchError', async () => {
-    const { client: c } = await warmClient();
-    proxy.addFault({
-      method: 'PUT',
-      path: MANIFESTS,
-      action: 'respond',
-      status: 201,
-      headers: { 'docker-content-digest': `sha256:${'0'.repeat(64)}` },
-    });
-    const error = await c
-      .putManifest(`${proxy.host}/${repo}:v9`, list.bytes, list.mediaType)
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DigestMismatchError);
-    expect((error as DigestMismatchError).source).toBe('push-response');
-  });
-
-  it('takes the media type from the body when Content-Type is generic', async () => {
-    const { client: c } = await warmClient();
-    const body = Buffer.from(
-      JSON.stringify({ schemaVersion: 2, mediaType: list.mediaType, manifests: [] }),
-    );
-    proxy.addFault({
-      method: 'GET',
-      path: MANIFESTS,
-      action: 'respond',
-      status: 200,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body,
-    });
-    const fetched = await c.getManifest(image());
-    expect(fetched.mediaType).toBe(list.mediaType);
-  });
-});
-
-describe('authentication safety', () => {
-  let attacker: OtherOrigin;
-  beforeAll(async () => {
-    attacker = await startOtherOrigin({ rejectAuthorization: false });
-  });
-  afterAll(async () => {
-    await attacker?.stop();
-  });
-
-  it('never sends credentials to a token realm over plain HTTP on a non-loopback host', async () => {
-    const { client: c, events } = client();
-    proxy.addFault({
-      action: 'rewrite-www-authenticate',
-      value: `Bearer realm="${hostileRealm(attacker.port)}",service="${reg.issuer.service}"`,
-    });
-    const error = await c.getManifest(image()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AuthenticationError);
-    expect((error as AuthenticationError).reason).toBe('insecure-realm');
-    expect(isNotFoundError(error)).toBe(false);
-    expect(events.filter((e) => e.kind === 'token')).toHaveLength(0);
-    expect(attacker.requests).toHaveLength(0);
-  });
-
-  it('re-authenticates once when a cached token is refused', async () => {
-    const { client: c, events } = await warmClient();
-    reg.issuer.resetCounts();
-    proxy.addFault({
-      method: 'GET',
-      path: MANIFESTS,
-      action: 'respond',
-      status: 401,
-      headers: {
-        'www-authenticate': `Bearer realm="${reg.issuer.realm}",service="${reg.issuer.service}",scope="repository:${repo}:pull",error="invalid_token"`,
-      },
-      body: '{"errors":[{"code":"UNAUTHORIZED","message":"token revoked"}]}',
-    });
-    const fetched = await c.getManifest(image());
-    expect(fetched.digest).toBe(list.digest);
-    expect(reg.issuer.counts.total).toBe(1);
-    expect(events.map((e) => e.kind)).toEqual(['registry', 'token', 'registry']);
-  });
-});
-
-describe('redirects', () => {
-  let basicReg: TestRegistry;
-  let basicProxy: FaultProxy;
-  let other: OtherOrigin;
-  let basicRepo: string;
-  let basicList: PushedList;
-
-  beforeAll(async () => {
-    basicReg = await startBasicRegistry();
-    basicProxy = await startFaultProxy(basicReg);
-    const auth = `Basic ${Buffer.from(`${basicReg.username}:${basicReg.password}`).toString('base64')}`;
-    // S3-like: 400 "Only one auth mechanism allowed" if Authorization arrives.
-    other = await startOtherOrigin({
-      upstream: basicReg.url,
-      upstreamHeaders: { authorization: auth },
-    });
-    basicRepo = uniqueRepo();
-    basicList = await pushList(basicReg, basicRepo, 'v1', { platforms: ['linux/amd64'] });
-  });
-  afterAll(async () => {
-    await basicProxy?.stop();
-    await other?.stop();
-    await basicReg?.stop();
-  });
-
-  it('follows a redirect to another origin without the Authorization header', async () => {
-    const c = new HttpRegistryClient({
-      username: basicReg.username,
-      password: basicReg.password,
-      retry: fastRetry,
-    });
-    await c.getManifest(`${basicProxy.host}/${basicRepo}:v1`); // learn the Basic challenge
-    basicProxy.clearLog();
-    basicProxy.addFault({ method: 'GET', path: MANIFESTS, action: 'redirect', to: other.url });
-    const fetched = await c.getManifest(`${basicProxy.host}/${basicRepo}:v1`);
-    expect(fetched.digest).toBe(basicList.digest);
-    expect(basicProxy.log[0]?.hasAuthorization).toBe(true);
-    expect(basicProxy.log[0]?.status).toBe(302);
-    expect(other.requests.length).toBeGreaterThan(0);
-    expect(other.requests.every((r) => !r.hasAuthorization)).toBe(true);
-  });
-
-  it('keeps Authorization on a same-origin redirect', async () => {
-    const c = new HttpRegistryClient({
-      username: basicReg.username,
-      password: basicReg.password,
-      retry: fastRetry,
-    });
-    await c.getManifest(`${basicProxy.host}/${basicRepo}:v1`);
-    basicProxy.clearLog();
-    basicProxy.addFault({
-      method: 'GET',
-      path: MANIFESTS,
-      action: 'redirect',
-      to: basicProxy.url,
-      status: 307,
-    });
-    const fetched = await c.getManifest(`${basicProxy.host}/${basicRepo}:v1`);
-    expect(fetched.digest).toBe(basicList.digest);
-    expect(basicProxy.log.map((l) => [l.status, l.hasAuthorization])).toEqual([
-      [307, true],
-      [200, true],
-    ]);
-  });
-});
-
-describe('token endpoint faults (a proxy in front of the issuer)', () => {
-  let issuerProxy: FaultProxy;
-  beforeAll(async () => {
-    issuerProxy = await startFaultProxy(reg.issuer.url);
-  });
-  afterAll(async () => {
-    await issuerProxy?.stop();
-  });
-
-  function viaIssuerProxy() {
-    return proxy.addFault({
-      action: 'rewrite-www-authenticate',
-      value: `Bearer realm="${issuerProxy.url}/token",service="${reg.issuer.service}"`,
-      times: Number.POSITIVE_INFINITY,
-    });
-  }
-
-  it('retries a reset token request', async () => {
-    const rewrite = viaIssuerProxy();
-    try {
-      const fault = issuerProxy.addFault({ action: 'reset' });
-      const { client: c, events } = client();
-      expect((await c.getManifest(image())).digest).toBe(list.digest);
-      expect(fault.hits).toBe(1);
-      expect(events.filter((e) => e.kind === 'token').map((e) => e.attempt)).toEqual([1, 2]);
-    } finally {
-      rewrite.remove();
-    }
-  });
-
-  it('a token endpoint stalling past every attempt → AuthenticationError, not "absent"', async () => {
-    const rewrite = viaIssuerProxy();
-    const stall = issuerProxy.addFault({ action: 'stall', times: Number.POSITIVE_INFINITY });
-    try {
-      const { client: c } = client({ timeout: 150, retry: { ...fastRetry, retries: 1 } });
-      const error = await c.getManifest(image()).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(AuthenticationError);
-      expect((error as AuthenticationError).reason).toBe('token-endpoint-failed');
-      expect(isNotFoundError(error)).toBe(false);
-      expect(stall.hits).toBe(2);
-    } finally {
-      stall.remove();
-      rewrite.remove();
-    }
-  });
-
-  it('an AbortSignal stops a stalled token request at once', async () => {
-    const rewrite = viaIssuerProxy();
-    const stall = issuerProxy.addFault({ action: 'stall', times: Number.POSITIVE_INFINITY });
-    try {
-      const { client: c } = client({ timeout: 10_000 });
-      await expectAbortedAtOnce(c);
-    } finally {
-      stall.remove();
-      rewrite.remove();
-    }
-  });
-
-  it('a token endpoint redirecting (307) to another origin gets neither the identity token nor the password', async () => {
-    const attacker = await startOtherOrigin({ rejectAuthorization: false });
-    const rewrite = viaIssuerProxy();
-    const redirect = issuerProxy.addFault({
-      action: 'redirect',
-      to: attacker.url,
-      status: 307,
-      times: Number.POSITIVE_INFINITY,
-    });
-    try {
-      const identity = reg.issuer.issueRefreshToken('alice');
-      for (const extra of [
-        {
-          username: undefined,
-          password: undefined,
-          credentials: async () => ({ identityToken: identity }),
-        },
-        {},
-      ] as HttpRegistryClientOptions[]) {
-        const { client: c } = client(extra);
-        const error = await c.getManifest(image()).catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(AuthenticationError);
-        expect((error as AuthenticationError).reason).toBe('token-endpoint-failed');
-        expect(String((error as Error).message)).not.toContain(identity);
-      }
-      expect(redirect.hits).toBe(2);
-      expect(attacker.requests).toEqual([]);
-    } finally {
-      redirect.remove();
-      rewrite.remove();
-      await attacker.stop();
-    }
-  });
-
-  it('the deadline covers token requests too', async () => {
-    const rewrite = viaIssuerProxy();
-    const stall = issuerProxy.addFault({ action: 'stall', times: Number.POSITIVE_INFINITY });
-    try {
-      const { client: c } = client({ timeout: 10_000, deadline: 200 });
-      const error = await c.getManifest(image()).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(RequestTimeoutError);
-      expect((error as RequestTimeoutError).timeoutKind).toBe('deadline');
-    } finally {
-      stall.remove();
-      rewrite.remove();
-    }
   });
 });
