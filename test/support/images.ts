@@ -117,9 +117,14 @@ function parseChallenge(header: string): { scheme: string; params: Record<string
   return { scheme, params };
 }
 
+/** The Basic `Authorization` value for `user:pass`. */
+export function basic(user: string, pass: string): string {
+  return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+}
+
 function basicHeader(t: RegistryTarget): string | undefined {
   if (t.username === undefined) return undefined;
-  return `Basic ${Buffer.from(`${t.username}:${t.password ?? ''}`).toString('base64')}`;
+  return basic(t.username, t.password ?? '');
 }
 
 async function fetchToken(
@@ -376,20 +381,15 @@ export function platformsOf(bytes: Buffer): string[] {
   return list.manifests.map((m) => `${m.platform?.os}/${m.platform?.architecture}`);
 }
 
-/** What `repo:tag` holds: its digest, its entries, and their platforms and architectures. */
+/** What `repo:tag` holds: its digest and the architectures of its entries (without a platform: the digest). */
 export async function listAt(
   t: RegistryTarget,
   repo: string,
   tag: string,
-): Promise<{ digest: string; manifests: Descriptor[]; platforms: string[]; archs: string[] }> {
+): Promise<{ digest: string; archs: string[] }> {
   const got = await getManifest(t, repo, tag);
   const { manifests } = JSON.parse(got.bytes.toString('utf8')) as { manifests: Descriptor[] };
-  return {
-    digest: got.digest,
-    manifests,
-    platforms: platformsOf(got.bytes),
-    archs: manifests.map((m) => m.platform?.architecture ?? m.digest),
-  };
+  return { digest: got.digest, archs: manifests.map((m) => m.platform?.architecture ?? m.digest) };
 }
 
 /** The architectures of the entries `repo:tag` holds (an entry without a platform: its digest). */

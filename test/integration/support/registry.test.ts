@@ -1,50 +1,30 @@
-// Smoke tests of the test infrastructure itself: registries in each auth mode, the token
-// issuer's policy and counters, the fault proxy's faults, and the image pusher.
+// Smoke tests of the test infrastructure itself (test/support/registry.ts, images.ts): the
+// shared registries of the global setup in each auth mode and the image pusher on them, a
+// basic registry with the given users, and the startup errors.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hostileRealm, startFaultProxy, startOtherOrigin } from '../../support/fault-proxy.js';
 import {
-  anonymous,
-  asUser,
+  basic,
   getManifest,
   listTags,
   MEDIA_TYPES,
   manifestExists,
   mountBlob,
-  pushBlob,
   pushImage,
   pushList,
   putManifest,
-  sha256,
 } from '../../support/images.js';
 import {
   isDockerRegistryInstalled,
   MISSING_REGISTRY_MESSAGE,
   startAnonymousRegistry,
   startBasicRegistry,
-  startTokenRegistry,
   type TestRegistry,
-  type TokenTestRegistry,
   uniqueRepo,
 } from '../../support/registry.js';
 import type { RegistryInfo } from '../../support/types.js';
-
-function basic(user: string, pass: string): string {
-  return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-}
-
-function decodeJwt(token: string): {
-  header: Record<string, unknown>;
-  claims: Record<string, unknown>;
-} {
-  const [h, c] = token.split('.');
-  return {
-    header: JSON.parse(Buffer.from(h!, 'base64url').toString('utf8')),
-    claims: JSON.parse(Buffer.from(c!, 'base64url').toString('utf8')),
-  };
-}
 
 describe('shared registries from the global setup', () => {
   const regs = inject('registries');
@@ -163,175 +143,6 @@ describe('shared registries from the global setup', () => {
   });
 });
 
-describe('a token registry of our own', () => {
-  let reg: TokenTestRegistry;
-  beforeAll(async () => {
-    reg = await startTokenRegistry();
-  });
-  afterAll(async () => {
-    await reg?.stop();
-  });
-
-  async function tokenFor(scopes: string[], auth?: string, extra = ''): Promise<Response> {
-    const q = new URLSearchParams({ service: reg.issuer.service });
-    for (const s of scopes) q.append('scope', s);
-    return fetch(`${reg.issuer.realm}?${q}${extra}`, {
-      headers: auth ? { authorization: auth } : {},
-    });
-  }
-
-  it('issues RS256 JWTs with x5c and the expected claims', async () => {
-    const res = await tokenFor(
-      ['repository:a/b:pull,push'],
-      basic('alice', reg.users.alice!.password),
-    );
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as Record<string, unknown>;
-    expect(body['token']).toBe(body['access_token']);
-    expect(body['expires_in']).toBe(300);
-    expect(typeof body['issued_at']).toBe('string');
-    const { header, claims } = decodeJwt(body['token'] as string);
-    expect(header).toMatchObject({ alg: 'RS256', typ: 'JWT' });
-    expect(header['x5c']).toHaveLength(1);
-    expect(claims).toMatchObject({
-      iss: reg.issuer.issuer,
-      sub: 'alice',
-      aud: reg.issuer.service,
-      access: [{ type: 'repository', name: 'a/b', actions: ['pull', 'push'] }],
-    });
-    for (const k of ['exp', 'nbf', 'iat', 'jti']) expect(claims[k]).toBeDefined();
-  });
-
-  it('applies the policy: alice pushes, bob pulls, anonymous pulls public/ only', async () => {
-    const repo = uniqueRepo();
-    const pushed = await pushImage(reg, repo, { platform: 'linux/amd64', tag: 'v1' });
-    const publicRepo = uniqueRepo('public');
-    await pushImage(reg, publicRepo, { platform: 'linux/amd64', tag: 'v1' });
-
-    const bob = asUser(reg, reg.users.bob!);
-    expect((await getManifest(bob, repo, 'v1')).digest).toBe(pushed.digest);
-    const bobPush = await putManifest(bob, repo, 'v2', pushed.bytes, pushed.mediaType);
-    expect(bobPush.status).toBe(401);
-    expect(bobPush.errors[0]?.code).toBe('UNAUTHORIZED');
-
-    const anon = anonymous(reg);
-    expect(await manifestExists(anon, publicRepo, 'v1')).toBe(true);
-    await expect(manifestExists(anon, repo, 'v1')).rejects.toThrow(/HTTP 401/);
-
-    const bobToken = await tokenFor(
-      [`repository:${repo}:pull,push`],
-      basic('bob', reg.users.bob!.password),
-    );
-    const { claims } = decodeJwt(((await bobToken.json()) as { token: string }).token);
-    expect(claims['access']).toEqual([{ type: 'repository', name: repo, actions: ['pull'] }]);
-
-    const wrong = await tokenFor([`repository:${repo}:pull`], basic('alice', 'wrong'));
-    expect(wrong.status).toBe(401);
-    const unknown = await tokenFor([`repository:${repo}:pull`], basic('mallory', 'x'));
-    expect(unknown.status).toBe(401);
-  });
-
-  it('counts GET and POST requests per scope, and resets', async () => {
-    reg.issuer.resetCounts();
-    const alice = basic('alice', reg.users.alice!.password);
-    await (await tokenFor(['repository:x/y:pull', 'repository:x/z:pull'], alice)).arrayBuffer();
-    await (await tokenFor(['repository:x/y:pull'])).arrayBuffer();
-    const post = await fetch(reg.issuer.realm, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'password',
-        username: 'alice',
-        password: reg.users.alice!.password,
-        service: reg.issuer.service,
-        scope: 'repository:x/y:pull repository:x/y:push',
-      }).toString(),
-    });
-    expect(post.status).toBe(200);
-    expect(reg.issuer.counts).toEqual({
-      get: 2,
-      post: 1,
-      total: 3,
-      byScope: { 'repository:x/y:pull': 3, 'repository:x/z:pull': 1, 'repository:x/y:push': 1 },
-    });
-    expect(reg.issuer.requests.map((r) => [r.method, r.subject, r.status])).toEqual([
-      ['GET', 'alice', 200],
-      ['GET', undefined, 200],
-      ['POST', 'alice', 200],
-    ]);
-    reg.issuer.resetCounts();
-    expect(reg.issuer.counts.total).toBe(0);
-    expect(reg.issuer.requests).toEqual([]);
-  });
-
-  it('issues refresh tokens and accepts them back by POST', async () => {
-    const viaGet = await tokenFor(
-      ['repository:r/s:pull'],
-      basic('alice', reg.users.alice!.password),
-      '&offline_token=true&client_id=test',
-    );
-    const refresh = ((await viaGet.json()) as { refresh_token?: string }).refresh_token;
-    expect(refresh).toMatch(/^rt-/);
-    const form = (f: Record<string, string>): RequestInit => ({
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(f).toString(),
-    });
-    const exchanged = await fetch(
-      reg.issuer.realm,
-      form({
-        grant_type: 'refresh_token',
-        refresh_token: refresh!,
-        service: reg.issuer.service,
-        scope: 'repository:r/s:pull',
-      }),
-    );
-    expect(exchanged.status).toBe(200);
-    const body = (await exchanged.json()) as { access_token: string };
-    expect(decodeJwt(body.access_token).claims['sub']).toBe('alice');
-
-    const offline = await fetch(
-      reg.issuer.realm,
-      form({
-        grant_type: 'password',
-        username: 'bob',
-        password: reg.users.bob!.password,
-        access_type: 'offline',
-        service: reg.issuer.service,
-      }),
-    );
-    expect(((await offline.json()) as { refresh_token?: string }).refresh_token).toMatch(/^rt-/);
-
-    const identity = reg.issuer.issueRefreshToken('bob');
-    const fromIdentity = await fetch(
-      reg.issuer.realm,
-      form({ grant_type: 'refresh_token', refresh_token: identity, service: reg.issuer.service }),
-    );
-    expect(fromIdentity.status).toBe(200);
-    const bad = await fetch(
-      reg.issuer.realm,
-      form({ grant_type: 'refresh_token', refresh_token: 'rt-nope' }),
-    );
-    expect(bad.status).toBe(401);
-  });
-
-  it('fails the next n requests on demand and honours expiresIn', async () => {
-    reg.issuer.failNext(2, 500);
-    expect((await tokenFor(['repository:q/q:pull'])).status).toBe(500);
-    expect((await tokenFor(['repository:q/q:pull'])).status).toBe(500);
-    expect((await tokenFor(['repository:q/q:pull'])).status).toBe(200);
-    reg.issuer.expiresIn = 2;
-    const body = (await (await tokenFor(['repository:q/q:pull'])).json()) as {
-      expires_in: number;
-      token: string;
-    };
-    expect(body.expires_in).toBe(2);
-    const { claims } = decodeJwt(body.token);
-    expect((claims['exp'] as number) - (claims['iat'] as number)).toBe(2);
-    reg.issuer.expiresIn = 300;
-  });
-});
-
 describe('a basic registry of our own', () => {
   let reg: TestRegistry;
   beforeAll(async () => {
@@ -351,180 +162,6 @@ describe('a basic registry of our own', () => {
     const img = await pushImage(reg, uniqueRepo(), { platform: 'linux/ppc64le', format: 'oci' });
     expect(img.mediaType).toBe(MEDIA_TYPES.ociManifest);
   });
-});
-
-describe('the fault proxy', () => {
-  let reg: TestRegistry;
-  let repo: string;
-  let list: Awaited<ReturnType<typeof pushList>>;
-  beforeAll(async () => {
-    reg = await startAnonymousRegistry();
-    repo = uniqueRepo();
-    list = await pushList(reg, repo, 'v1', { platforms: ['linux/amd64', 'linux/arm64'] });
-  });
-  afterAll(async () => {
-    await reg?.stop();
-  });
-
-  async function withProxy(
-    fn: (p: Awaited<ReturnType<typeof startFaultProxy>>) => Promise<void>,
-  ): Promise<void> {
-    const proxy = await startFaultProxy(reg);
-    try {
-      await fn(proxy);
-    } finally {
-      await proxy.stop();
-    }
-  }
-
-  it('forwards requests, rewrites upload Locations, and logs without secrets', () =>
-    withProxy(async (proxy) => {
-      const via = { url: proxy.url };
-      expect((await getManifest(via, repo, 'v1')).digest).toBe(list.digest);
-      const blob = await pushBlob(via, `${repo}-copy`, Buffer.from('hello through the proxy'));
-      expect(blob.digest).toBe(sha256('hello through the proxy'));
-      const methods = proxy.log.map((e) => `${e.method} ${e.status}`);
-      expect(methods).toEqual(['GET 200', 'HEAD 404', 'POST 202', 'PUT 201']);
-      expect(proxy.log[3]!.query).toMatch(/digest=sha256/);
-      await fetch(`${proxy.url}/v2/`, { headers: { authorization: 'Bearer s3cr3t' } });
-      expect(proxy.log.at(-1)).toMatchObject({ path: '/v2/', hasAuthorization: true, status: 200 });
-      expect(JSON.stringify(proxy.log)).not.toContain('s3cr3t');
-      proxy.clearLog();
-      expect(proxy.log).toEqual([]);
-    }));
-
-  it('answers 429 with Retry-After, then 503 twice, then forwards', () =>
-    withProxy(async (proxy) => {
-      const path = new RegExp(`^/v2/${repo}/manifests/`);
-      const r429 = proxy.addFault({
-        method: 'GET',
-        path,
-        action: 'respond',
-        status: 429,
-        headers: { 'retry-after': '1' },
-      });
-      const r503 = proxy.addFault({
-        method: 'GET',
-        path,
-        action: 'respond',
-        status: 503,
-        times: 2,
-      });
-      const url = `${proxy.url}/v2/${repo}/manifests/v1`;
-      const headers = { accept: MEDIA_TYPES.dockerList };
-      const first = await fetch(url, { headers });
-      expect(first.status).toBe(429);
-      expect(first.headers.get('retry-after')).toBe('1');
-      expect((await fetch(url, { headers })).status).toBe(503);
-      expect((await fetch(url, { headers })).status).toBe(503);
-      expect((await fetch(url, { method: 'HEAD', headers })).status).toBe(200);
-      expect((await fetch(url, { headers })).status).toBe(200);
-      expect([r429.hits, r503.hits, r503.remaining]).toEqual([1, 2, 0]);
-      expect(proxy.log.map((e) => e.fault ?? '-')).toEqual([
-        'respond',
-        'respond',
-        'respond',
-        '-',
-        '-',
-      ]);
-    }));
-
-  it('resets the connection', () =>
-    withProxy(async (proxy) => {
-      proxy.addFault({ action: 'reset' });
-      await expect(fetch(`${proxy.url}/v2/`)).rejects.toThrow();
-      expect((await fetch(`${proxy.url}/v2/`)).status).toBe(200);
-    }));
-
-  it('stalls until the client gives up, and stop() frees the socket', () =>
-    withProxy(async (proxy) => {
-      proxy.addFault({ action: 'stall', times: 2 });
-      const started = Date.now();
-      await expect(fetch(`${proxy.url}/v2/`, { signal: AbortSignal.timeout(300) })).rejects.toThrow(
-        /abort|timeout/i,
-      );
-      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-      // A second stalled request left open: stop() must not hang on it.
-      const pending = fetch(`${proxy.url}/v2/`).catch((e: unknown) => e);
-      await new Promise((r) => setTimeout(r, 50));
-      await proxy.stop();
-      expect(await pending).toBeInstanceOf(Error);
-    }));
-
-  it('replaces a body so it no longer matches docker-content-digest', () =>
-    withProxy(async (proxy) => {
-      proxy.addFault({ method: 'GET', path: /\/manifests\//, action: 'replace-body' });
-      const res = await fetch(`${proxy.url}/v2/${repo}/manifests/v1`, {
-        headers: { accept: MEDIA_TYPES.dockerList },
-      });
-      const bytes = Buffer.from(await res.arrayBuffer());
-      expect(res.headers.get('docker-content-digest')).toBe(list.digest);
-      expect(sha256(bytes)).not.toBe(list.digest);
-      expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
-    }));
-
-  it('redirects to another origin that records whether Authorization arrived', async () => {
-    const other = await startOtherOrigin({ upstream: reg.url });
-    try {
-      await withProxy(async (proxy) => {
-        const blob = list.images[0]!.layers[0]!;
-        proxy.addFault({
-          method: 'GET',
-          path: /\/blobs\//,
-          action: 'redirect',
-          to: other.url,
-          times: 2,
-        });
-        const url = `${proxy.url}/v2/${repo}/blobs/${blob.digest}`;
-        const followed = await fetch(url); // fetch drops Authorization across origins itself
-        expect(followed.status).toBe(200);
-        expect(sha256(Buffer.from(await followed.arrayBuffer()))).toBe(blob.digest);
-        const manual = await fetch(url, { redirect: 'manual' });
-        expect(manual.status).toBe(302);
-        expect(manual.headers.get('location')).toBe(`${other.url}/v2/${repo}/blobs/${blob.digest}`);
-        const leaked = await fetch(manual.headers.get('location')!, {
-          headers: { authorization: 'Bearer x' },
-        });
-        expect(leaked.status).toBe(400);
-        expect(other.requests.map((r) => r.hasAuthorization)).toEqual([false, true]);
-      });
-    } finally {
-      await other.stop();
-    }
-  });
-
-  it('rewrites WWW-Authenticate (hostile realm)', async () => {
-    const basicReg = await startBasicRegistry();
-    try {
-      const proxy = await startFaultProxy(basicReg);
-      try {
-        const realm = hostileRealm(4444);
-        proxy.addFault({
-          action: 'rewrite-www-authenticate',
-          value: (orig) => `Bearer realm="${realm}",service="x",was="${orig?.split(' ')[0]}"`,
-        });
-        const res = await fetch(`${proxy.url}/v2/`);
-        expect(res.status).toBe(401);
-        expect(res.headers.get('www-authenticate')).toBe(
-          'Bearer realm="http://evil.example.test:4444/token",service="x",was="Basic"',
-        );
-        const after = await fetch(`${proxy.url}/v2/`);
-        expect(after.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
-      } finally {
-        await proxy.stop();
-      }
-    } finally {
-      await basicReg.stop();
-    }
-  });
-
-  it('delays a request', () =>
-    withProxy(async (proxy) => {
-      proxy.addFault({ action: 'delay', ms: 200 });
-      const t0 = Date.now();
-      expect((await fetch(`${proxy.url}/v2/`)).status).toBe(200);
-      expect(Date.now() - t0).toBeGreaterThanOrEqual(180);
-    }));
 });
 
 describe('startup errors', () => {
