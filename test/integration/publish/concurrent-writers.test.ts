@@ -6,11 +6,10 @@ import {
   DestinationUnreadableError,
   HttpRegistryClient,
   ManifestListMerger,
-  parseManifestList,
 } from '../../../src/index.js';
 import { runSpawned } from '../../support/cli.js';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
-import { getManifest, mountBlob, pushList, putManifest } from '../../support/images.js';
+import { archsAt, mountBlob, pushList, putManifest } from '../../support/images.js';
 import {
   startAnonymousRegistry,
   startTokenRegistry,
@@ -18,12 +17,6 @@ import {
   type TokenTestRegistry,
   uniqueRepo,
 } from '../../support/registry.js';
-import type { RegistryTarget } from '../../support/types.js';
-
-async function archsAt(t: RegistryTarget, repo: string, tag: string) {
-  const got = await getManifest(t, repo, tag);
-  return parseManifestList(got.bytes).manifests.map((m) => m.platform?.architecture ?? m.digest);
-}
 
 async function until(check: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;

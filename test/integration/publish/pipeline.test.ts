@@ -7,11 +7,16 @@ import {
   type MergeJob,
   MissingChildrenError,
   mergeMany,
-  parseManifestList,
   type RegistryClient,
 } from '../../../src/index.js';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
-import { getManifest, manifestExists, pushList, putManifest } from '../../support/images.js';
+import {
+  getManifest,
+  listAt,
+  manifestExists,
+  pushList,
+  putManifest,
+} from '../../support/images.js';
 import { startAnonymousRegistry, type TestRegistry, uniqueRepo } from '../../support/registry.js';
 
 let reg: TestRegistry;
@@ -32,13 +37,6 @@ const writes = () =>
     (e) =>
       e.method === 'PUT' || e.method === 'POST' || e.method === 'PATCH' || e.method === 'DELETE',
   );
-async function archsAt(target: { url: string }, repo: string, tag: string) {
-  const got = await getManifest(target, repo, tag);
-  return {
-    digest: got.digest,
-    archs: parseManifestList(got.bytes).manifests.map((m) => m.platform?.architecture),
-  };
-}
 
 describe('children', () => {
   it('copies missing children across repositories by mount, then pushes the list', async () => {
@@ -66,7 +64,7 @@ describe('children', () => {
       ),
     ).toBe(true);
     expect(await manifestExists(reg, releaseRepo, src.images[0]?.digest ?? '')).toBe(true);
-    expect(await archsAt(reg, releaseRepo, '1.0')).toEqual({
+    expect(await listAt(reg, releaseRepo, '1.0')).toEqual({
       digest: result.digest,
       archs: ['s390x', 'amd64'],
     });
@@ -87,7 +85,7 @@ describe('children', () => {
     }).mergeManifestLists();
     expect(result.copy).toMatchObject({ mountedBlobs: 0, uploadedBlobs: 4 });
     expect(result.copy?.manifests.sort()).toEqual(src.images.map((i) => i.digest).sort());
-    expect(await archsAt(other, repo, 'release')).toEqual({
+    expect(await listAt(other, repo, 'release')).toEqual({
       digest: result.digest,
       archs: ['arm64', 'ppc64le', 'amd64'],
     });
@@ -112,7 +110,7 @@ describe('children', () => {
     expect(error).toBeInstanceOf(MissingChildrenError);
     expect((error as MissingChildrenError).digests).toEqual(src.images.map((i) => i.digest));
     expect(writes()).toEqual([]);
-    expect((await archsAt(reg, releaseRepo, '1.0')).digest).toBe(before.digest);
+    expect((await listAt(reg, releaseRepo, '1.0')).digest).toBe(before.digest);
   });
 
   it('without the check, the registry itself refuses such a list (the failure the check prevents)', async () => {
@@ -172,7 +170,7 @@ describe('no-op and dry run', () => {
         previousDigest: before.images[1]?.digest,
       }),
     ]);
-    expect((await archsAt(reg, releaseRepo, '1.0')).digest).toBe(before.digest);
+    expect((await listAt(reg, releaseRepo, '1.0')).digest).toBe(before.digest);
     const real = await merger.mergeManifestLists();
     expect(real.digest).toBe(plan.digest);
   });
@@ -197,7 +195,7 @@ describe('concurrent writers of one tag', () => {
         }).mergeManifestLists(),
       ),
     );
-    const final = await archsAt(reg, repo, 'release');
+    const final = await listAt(reg, repo, 'release');
     expect([...final.archs].sort()).toEqual(['amd64', ...archs].sort());
     expect(results.every((r) => r.outcome === 'pushed')).toBe(true);
   });
@@ -240,7 +238,7 @@ describe('concurrent writers of one tag', () => {
       expect(intruded).toBe(true);
       // Our read was old by the time of our PUT: it was checked again, and the merge redone.
       expect(result.attempts).toBe(2);
-      const final = await archsAt(reg, repo, 'release');
+      const final = await listAt(reg, repo, 'release');
       expect(final.digest).toBe(result.digest);
       expect([...final.archs].sort()).toEqual(['amd64', 'ppc64le', 's390x']);
     } finally {
@@ -284,7 +282,7 @@ describe('mergeMany on a real registry', () => {
     expect(maxRunning).toBe(8);
     expect(outcomes.filter((o) => o.status === 'rejected').map((o) => o.index)).toEqual([99]);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(199);
-    expect((await archsAt(reg, repo, 'dest-150')).archs).toEqual(['s390x', 'amd64']);
+    expect((await listAt(reg, repo, 'dest-150')).archs).toEqual(['s390x', 'amd64']);
   });
 });
 
