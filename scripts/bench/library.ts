@@ -57,7 +57,7 @@ export interface LibMerge {
   maxAttempts?: number;
 }
 
-/** A Mode A merge src → dest, checked to push (or not) as expected. */
+/** A merge src → dest, checked to push (or not) as expected. */
 export async function libMerge(m: LibMerge): Promise<MergeResult> {
   const merger = new ManifestListMerger({
     srcImage: `${m.host}/${m.repo}:${m.src}`,

@@ -82,7 +82,7 @@ export function list(
   return { schemaVersion: 2, mediaType: DOCKER_MANIFEST_LIST, ...top, manifests: entries };
 }
 
-/** Arch names of the entries, in order (the seed's point of view). */
+/** Arch names of the entries, in order (pubtools-quay's point of view). */
 export function archs(l: ManifestList | ManifestDescriptor[]): string[] {
   const entries = Array.isArray(l) ? l : l.manifests;
   return entries.map((e) => e.platform?.architecture ?? e.digest);

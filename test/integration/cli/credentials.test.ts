@@ -1,5 +1,5 @@
 // The CLI's credentials end to end, in process, against the real registries of the global
-// setup: the environment, Docker's config.json, the seed's flags, stdin.
+// setup: the environment, Docker's config.json, pubtools-quay's flags, stdin.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +48,7 @@ describe('credentials', () => {
     expect(off.code).toBe(5);
   });
 
-  it("the seed's flags work as aliases, without a command; a password argument is warned about", async () => {
+  it("pubtools-quay's flags work as aliases, without a command; a password argument is warned about", async () => {
     const reg = regs.basic;
     const t = await stageRepo(reg);
     const run = await runInProcess([

@@ -10,7 +10,7 @@ import {
 import { entryKind } from '../../../src/merge/entries.js';
 import { artifact, attestation, digest, image } from '../../support/fixtures.js';
 
-describe('normalizePlatform (REGISTRY-NOTES §3)', () => {
+describe('normalizePlatform', () => {
   it.each([
     ['linux', 'x86_64', undefined, 'linux/amd64'],
     ['linux', 'x86-64', undefined, 'linux/amd64'],

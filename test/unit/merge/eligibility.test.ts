@@ -51,7 +51,7 @@ describe('eligible architectures in platform mode', () => {
     expect(pick(names)).toEqual(labels.map((l) => digest(l)));
   });
 
-  it('compares names exactly in architecture mode, whitespace included (as the seed)', () => {
+  it('compares names exactly in architecture mode, whitespace included (as pubtools-quay)', () => {
     const raw = (names: string[]) =>
       digests(selectArchitectures(src, undefined, names, { match: 'architecture' }));
     expect(raw([' amd64'])).toEqual([]);

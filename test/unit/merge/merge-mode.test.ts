@@ -1,5 +1,5 @@
 // The merge mode (src/merge/merge-mode.ts): getMissingArchitectures and addMissingArchitectures.
-// The seed's scenarios (REGISTRY-NOTES §1), in both match modes: for lists of one OS without
+// pubtools-quay's scenarios, in both match modes: for lists of one OS without
 // variants, 'platform' must give exactly what pubtools-quay's 'architecture' matching gives; then
 // the platform-aware rules: variants, Windows, aliases.
 import { describe, expect, it } from 'vitest';
@@ -94,7 +94,7 @@ describe('default match mode', () => {
 });
 
 describe('platform matching', () => {
-  it('keeps linux/arm/v6 next to linux/arm/v7; the seed loses it', () => {
+  it('keeps linux/arm/v6 next to linux/arm/v7; pubtools-quay loses it', () => {
     const src = list([image('linux/arm/v7', 'src-v7'), image('amd64', 'src-amd64')]);
     const dest = list([image('linux/arm/v6', 'dst-v6'), image('linux/arm/v7', 'dst-v7')]);
     const platform = addMissingArchitectures(src, getMissingArchitectures(src, dest));
@@ -106,7 +106,7 @@ describe('platform matching', () => {
     expect(digests(seed)).toEqual([digest('src-v7'), digest('src-amd64')]);
   });
 
-  it('keeps windows/amd64 next to linux/amd64; the seed loses it', () => {
+  it('keeps windows/amd64 next to linux/amd64; pubtools-quay loses it', () => {
     const src = list([image('linux/amd64', 'src-linux')]);
     const dest = list([win('10.0.17763.1879', 'dst-win'), image('linux/amd64', 'dst-linux')]);
     expect(digests(getMissingArchitectures(src, dest))).toEqual([digest('dst-win')]);

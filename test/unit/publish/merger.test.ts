@@ -137,7 +137,7 @@ describe('mergeManifestLists (merge mode)', () => {
   });
 
   it.each(['architecture', 'platform'] as const)(
-    "writes the seed's four log lines, word for word, with match: %s",
+    "writes pubtools-quay's four log lines, word for word, with match: %s",
     async (match) => {
       const info = vi.fn();
       const { registry } = setup(list([entry('amd64')]), list([entry('s390x'), entry('ppc64le')]));
@@ -349,7 +349,7 @@ describe('references', () => {
     ).toThrow(InvalidOptionError);
   });
 
-  it('re-hosts references with srcHost and host, as the seed does', () => {
+  it('re-hosts references with srcHost and host, as pubtools-quay does', () => {
     const m = new ManifestListMerger({
       srcImage: 'quay.io/a/b:1',
       destImage: 'quay.io/a/c:2',
