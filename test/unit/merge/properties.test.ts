@@ -249,7 +249,7 @@ describe('merge invariants', () => {
   it.each([
     ['Linux without variants', SIMPLE],
     ['one Windows build', ONE_WINDOWS_BUILD],
-  ])('gives pubtools-quay's results in both match modes for %s', (_name, pool) => {
+  ])("gives pubtools-quay's results in both match modes for %s", (_name, pool) => {
     const simple = listArb(pool, false);
     const names = fc.subarray([...new Set(pool.map((p) => p.architecture))]);
     fc.assert(
