@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialSourceError, InvalidOptionError } from '../../src/errors/index.js';
 import { createCredentialChain } from '../../src/http/auth/credentials/credential-chain.js';
+import { readCredentialFile } from '../../src/http/auth/credentials/credential-file.js';
 import { runCredentialHelper } from '../../src/http/auth/credentials/credential-helper.js';
-import { readDockerConfig } from '../../src/http/auth/credentials/docker-config.js';
 import { type HelperBin, isAlive, makeHelperBin, waitGone } from '../support/credential-helpers.js';
 import { linkToDevZero, makeFifo, makeLargeJson } from '../support/hostile-inputs.js';
 
@@ -135,7 +135,7 @@ describe('Docker config files', () => {
     },
   ])('$name is refused at once, naming the file', async (c) => {
     const path = c.make(fresh(c.name.replace(/\W+/g, '-')));
-    const { error, ms } = await settle(readDockerConfig(path));
+    const { error, ms } = await settle(readCredentialFile(path));
     expect(error).toBeInstanceOf(CredentialSourceError);
     expect(error).toMatchObject({ reason: c.reason, source: path });
     const message = (error as Error).message;
@@ -147,8 +147,8 @@ describe('Docker config files', () => {
 
   it('reads a file up to maxBytes, and refuses one byte more', async () => {
     const path = makeLargeJson(fresh('sized'), 1000);
-    expect(await readDockerConfig(path, { maxBytes: 1000 })).toEqual({});
-    await expect(readDockerConfig(path, { maxBytes: 999 })).rejects.toMatchObject({
+    expect(await readCredentialFile(path, { maxBytes: 1000 })).toEqual({});
+    await expect(readCredentialFile(path, { maxBytes: 999 })).rejects.toMatchObject({
       reason: 'too-large',
       limit: 999,
     });

@@ -6,12 +6,12 @@ import {
   createCredentialChain,
   credentialsFromDockerConfig,
 } from '../../src/http/auth/credentials/credential-chain.js';
+import { readCredentialFile } from '../../src/http/auth/credentials/credential-file.js';
 import { runCredentialHelper } from '../../src/http/auth/credentials/credential-helper.js';
 import {
   DOCKER_HUB_CONFIG_KEY,
   defaultDockerConfigPath,
   dockerConfigKey,
-  readDockerConfig,
 } from '../../src/http/auth/credentials/docker-config.js';
 
 let dir: string;
@@ -107,15 +107,12 @@ describe('credentialsFromDockerConfig', () => {
     );
   });
 
-  it('uses credsStore, then falls back to auths when the store has nothing', async () => {
+  it('uses credsStore; when the store has nothing, the host is anonymous (no fallback to auths, as in Docker)', async () => {
     const config = { credsStore: 'test', auths: { 'other.example.com': { auth: b64('u:p') } } };
     expect(await credentialsFromDockerConfig(config, 'token.example.com', { env })).toEqual({
       identityToken: 'id-token-1',
     });
-    expect(await credentialsFromDockerConfig(config, 'other.example.com', { env })).toEqual({
-      username: 'u',
-      password: 'p',
-    });
+    expect(await credentialsFromDockerConfig(config, 'other.example.com', { env })).toBe(undefined);
   });
 
   it('splits auth on the first ":" only, and reads identitytoken', async () => {
@@ -172,10 +169,10 @@ describe('reading config.json', () => {
     expect(defaultDockerConfigPath({})).toMatch(/\.docker[/\\]config\.json$/);
   });
   it('treats a missing file as empty and refuses invalid JSON without quoting it', async () => {
-    expect(await readDockerConfig(join(dir, 'nope.json'))).toEqual({});
+    expect(await readCredentialFile(join(dir, 'nope.json'))).toEqual({});
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{"auths": {"x": {"auth": "c2VjcmV0"}');
-    const error = await readDockerConfig(bad).catch((e: unknown) => e);
+    const error = await readCredentialFile(bad).catch((e: unknown) => e);
     expect(String(error)).toMatch(/not valid JSON/);
     expect(String(error)).not.toContain('c2VjcmV0');
   });
