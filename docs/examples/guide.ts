@@ -43,7 +43,8 @@ await pubtoolsStyle.mergeManifestLists({ signal: AbortSignal.timeout(60_000) });
 const perHost = new HttpRegistryClient({
   credentials: async (host) =>
     host === 'quay.io' ? { username: 'acme+ci', password: await readSecret('quay') } : undefined,
-  dockerConfig: true, // for every other host
+  containersAuth: true, // for every other host: podman's auth.json,
+  dockerConfig: true, // then Docker's config.json
 });
 
 async function readSecret(name: string): Promise<string> {

@@ -9,6 +9,8 @@ export interface ClientFlags {
   timeoutMs?: number | undefined;
   /** `--no-docker-config` turns it off. */
   dockerConfig: boolean;
+  /** podman's auth files: `false` with `--no-containers-auth`, the `--authfile` path, else `true`. */
+  containersAuth: boolean | string;
   /** `--verbose`: the client's request log. */
   logger?: HttpRegistryClientOptions['logger'];
   env: NodeJS.ProcessEnv;
@@ -31,6 +33,7 @@ export function createClients(creds: ResolvedCredentials, flags: ClientFlags): O
     new HttpRegistryClient({
       username: side.username,
       password: side.password,
+      containersAuth: flags.containersAuth,
       dockerConfig: flags.dockerConfig,
       insecure: flags.insecure,
       timeout: flags.timeoutMs,

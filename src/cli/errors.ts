@@ -15,7 +15,7 @@ const HINTS: Record<ErrorCode | CliCode, string> = {
   AUTHENTICATION_FAILED:
     'check the credentials: docker login, or --src-username/--dest-username with --src-password-stdin/--dest-password-stdin or MLM_SRC_PASSWORD/MLM_DEST_PASSWORD',
   CREDENTIAL_SOURCE_FAILED:
-    "fix what it names: run 'docker-credential-NAME get' by hand, check the Docker config file, or skip it with --no-docker-config",
+    "fix what it names: run 'docker-credential-NAME get' by hand, check the file it names, or skip it with --no-docker-config (Docker's config) or --no-containers-auth (podman's auth.json)",
   CONFLICT:
     'other writers kept changing the destination tag; run the command again (merges are idempotent)',
   PRECONDITION_FAILED: 'another writer changed the destination tag; run the command again',

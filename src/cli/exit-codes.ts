@@ -15,7 +15,7 @@ export type CliCode = UsageError['code'] | OutputFileError['code'];
  * | 2 | usage error (bad or missing flag, invalid reference, destination given by digest) |
  * | 3 | conflict: other writers kept this merge from making sure of its platforms |
  * | 4 | not found: the source, or (for `merge`) the destination, does not exist |
- * | 5 | authentication failed: credentials missing, rejected or lacking access, or their source (Docker config, credential helper) failed; a destination these credentials cannot read |
+ * | 5 | authentication failed: credentials missing, rejected or lacking access, or their source (Docker config, podman auth.json, credential helper) failed; a destination these credentials cannot read |
  * | 130 | interrupted (Ctrl-C) |
  */
 export const ExitCode = {

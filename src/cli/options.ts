@@ -22,6 +22,10 @@ export interface CommonOptions {
   insecure?: string[];
   timeout?: number;
   dockerConfig: boolean;
+  /** `--no-containers-auth` turns podman's auth files off. */
+  containersAuth: boolean;
+  /** `--authfile PATH`: the auth file to read first (podman's flag). */
+  authfile?: string;
   verbose?: boolean;
   quiet?: boolean;
 }
@@ -80,6 +84,16 @@ export function addCommonOptions(cmd: Command): Command {
       new Option('--dest-quay-password <password>', 'deprecated: visible in ps').hideHelp(),
     )
     .option('--no-docker-config', 'do not read credentials from ~/.docker/config.json')
+    .option(
+      '--authfile <path>',
+      "podman's auth file to read first (default: $REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json)",
+    )
+    .addOption(
+      new Option(
+        '--no-containers-auth',
+        "do not read podman/skopeo/buildah credentials (containers' auth.json)",
+      ).conflicts('authfile'),
+    )
     .addOption(
       new Option('--match <mode>', 'how entries are matched')
         .choices(['platform', 'architecture'])

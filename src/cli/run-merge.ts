@@ -76,6 +76,7 @@ export function clientsFor(
     insecure: opts.insecure ?? [],
     timeoutMs: opts.timeout,
     dockerConfig: opts.dockerConfig,
+    containersAuth: opts.containersAuth && (opts.authfile ?? true),
     logger: out.clientLogger(),
     env: env.io.env,
   });

@@ -2,12 +2,13 @@ import { ManifestListMergerError, type MergerErrorOptions } from './base-error.j
 
 /**
  * Why a {@link CredentialSourceError} was thrown:
- * - `not-a-file`: the Docker config path is not a regular file (a FIFO, a device such as
- *   `/dev/zero`, a directory); it is not read.
- * - `too-large`: the Docker config file is larger than its cap (1 MiB by default).
- * - `unreadable`: the Docker config file exists but cannot be opened or read (permissions…).
- * - `invalid-json`: the Docker config file is not JSON.
- * - `malformed-entry`: a Docker config entry cannot be used (an `auth` without `:`).
+ * - `not-a-file`: the credential file (Docker's `config.json`, a containers `auth.json`) is
+ *   not a regular file (a FIFO, a device such as `/dev/zero`, a directory); it is not read.
+ * - `too-large`: the credential file is larger than its cap (1 MiB by default).
+ * - `unreadable`: the credential file cannot be opened or read (permissions…), or a file the
+ *   user named (`--authfile`, `REGISTRY_AUTH_FILE`) does not exist (`ENOENT`).
+ * - `invalid-json`: the credential file is not JSON.
+ * - `malformed-entry`: an entry of a credential file cannot be used (an `auth` without `:`).
  * - `helper-invalid-name`: a credential helper's name has characters other than
  *   `A-Za-z0-9._-`; it is not run.
  * - `helper-not-runnable`: `docker-credential-NAME` could not be started (not on `PATH`…).
@@ -35,7 +36,7 @@ export type CredentialSourceFailure =
 export interface CredentialSourceErrorDetails extends MergerErrorOptions {
   /** Why it failed. */
   reason: CredentialSourceFailure;
-  /** What failed: the config file's path, the helper program, or the config entry. */
+  /** What failed: the credential file's path, the helper program, or the entry. */
   source: string;
   /** The limit that was passed (bytes, or milliseconds for `helper-timeout`). */
   limit?: number | undefined;
@@ -49,7 +50,7 @@ export interface CredentialSourceErrorDetails extends MergerErrorOptions {
 
 /**
  * A place credentials are read from failed: Docker's `config.json` (or the file given as
- * `dockerConfig`) or a credential helper it names. `source` says which — the message names
+ * `dockerConfig`), a containers `auth.json`, or a credential helper one of them names. `source` says which — the message names
  * the file or the helper, not the registry, since no registry is at fault. Never carries a
  * secret: the file's content and the helper's output are never quoted.
  *
@@ -69,7 +70,7 @@ export class CredentialSourceError extends ManifestListMergerError {
   override readonly code = 'CREDENTIAL_SOURCE_FAILED' as const;
   /** Why it failed. */
   readonly reason: CredentialSourceFailure;
-  /** What failed: the config file's path, the helper program, or the config entry. */
+  /** What failed: the credential file's path, the helper program, or the entry. */
   readonly source: string;
   /** The limit that was passed (bytes, or milliseconds for `helper-timeout`), if any. */
   readonly limit: number | undefined;
@@ -90,15 +91,15 @@ function describe({ reason, source, limit, detail }: CredentialSourceErrorDetail
   const said = detail ? ` (${detail})` : '';
   switch (reason) {
     case 'not-a-file':
-      return `Docker config ${source} is ${detail ? `${detail}, ` : ''}not a regular file`;
+      return `Credential file ${source} is ${detail ? `${detail}, ` : ''}not a regular file`;
     case 'too-large':
-      return `Docker config ${source} is larger than ${cap}; it was not read`;
+      return `Credential file ${source} is larger than ${cap}; it was not read`;
     case 'unreadable':
-      return `Docker config ${source} cannot be read${said}`;
+      return `Credential file ${source} cannot be read${said}`;
     case 'invalid-json':
-      return `Docker config ${source} is not valid JSON`;
+      return `Credential file ${source} is not valid JSON`;
     case 'malformed-entry':
-      return `Docker config entry ${source} is malformed${detail ? `: ${detail}` : ''}`;
+      return `Credential entry ${source} is malformed${detail ? `: ${detail}` : ''}`;
     case 'helper-invalid-name':
       return `Invalid credential helper name ${JSON.stringify(source)}: only A-Za-z0-9._- are allowed`;
     case 'helper-not-runnable':

@@ -21,8 +21,10 @@ export const DEFAULT_USER_AGENT = 'manifest-list-merger';
  * construction: `NaN`, a string, a negative or an out-of-range value throws
  * `InvalidOptionError` (naming the option), never falls back to the default silently.
  *
- * Credentials are looked up per registry host, first match wins: `username` + `password`,
- * then `credentials(host)`, then Docker's config (`dockerConfig`). None → anonymous.
+ * Credentials are looked up per registry host (and repository), first match wins:
+ * `username` + `password`, then `credentials(host)`, then podman's `auth.json`
+ * (`containersAuth`), then Docker's config (`dockerConfig`). None → anonymous. The whole
+ * order is one table in docs/http-client.md ("Authentication").
  *
  * @example
  * ```ts
@@ -58,10 +60,29 @@ export interface HttpRegistryClientOptions {
    */
   credentials?: CredentialProvider | undefined;
   /**
+   * podman's, skopeo's and buildah's credentials (containers-auth.json(5)), asked after
+   * `credentials` and before `dockerConfig`. `true` reads, in order, until one has
+   * credentials for the registry: `$REGISTRY_AUTH_FILE` if set, else
+   * `$XDG_RUNTIME_DIR/containers/auth.json` (Linux; `/run/containers/$UID/auth.json` without
+   * `XDG_RUNTIME_DIR`); then `${XDG_CONFIG_HOME:-~/.config}/containers/auth.json`. A string is
+   * the auth file to read first instead of `$REGISTRY_AUTH_FILE` (as podman's `--authfile`);
+   * a file so named must exist. In a file, `credHelpers[host]` runs its helper; else the most
+   * specific `auths` key for the repository wins (`quay.io/ns/app`, `quay.io/ns`, `quay.io`;
+   * a key written as a URL means its host). Variables are read from `env`.
+   * @default false
+   * @example
+   * ```ts
+   * containersAuth: true // or: containersAuth: '/run/secrets/auth.json'
+   * ```
+   */
+  containersAuth?: boolean | string | undefined;
+  /**
    * Docker's credentials: `true` reads `$DOCKER_CONFIG/config.json` or
    * `~/.docker/config.json`; a string is a path to such a file; an object is a parsed one.
    * Lookup per host: `credHelpers[host]` → `credsStore` → `auths[host]` (`auth` or
-   * `identitytoken`); Docker Hub's key is `https://index.docker.io/v1/`.
+   * `identitytoken`); Docker Hub's key is `https://index.docker.io/v1/`. As in Docker, a
+   * helper (`credHelpers[host]` or `credsStore`) with nothing for the host means anonymous:
+   * the inline `auths` entry is not used then.
    * @default false
    * @example
    * ```ts
@@ -139,7 +160,8 @@ export interface HttpRegistryClientOptions {
    */
   userAgent?: string | undefined;
   /**
-   * Environment for `$DOCKER_CONFIG` and credential helpers.
+   * Environment for `$DOCKER_CONFIG`, `$REGISTRY_AUTH_FILE`, `$XDG_RUNTIME_DIR`,
+   * `$XDG_CONFIG_HOME` and credential helpers.
    * @default process.env
    */
   env?: NodeJS.ProcessEnv | undefined;

@@ -83,6 +83,7 @@ export class Session {
         username: options.username,
         password: options.password,
         credentials: options.credentials,
+        containersAuth: options.containersAuth,
         dockerConfig: options.dockerConfig,
         env: options.env,
       }),
@@ -139,7 +140,7 @@ export class Session {
     ctx: CallContext,
     accept: readonly number[] = [],
   ): Promise<RegistryAnswer> {
-    const target: AuthTarget = { host: ref.host, apiHost: ref.apiHost };
+    const target: AuthTarget = { host: ref.host, apiHost: ref.apiHost, repository: ref.repository };
     const scopes = [
       repositoryScope(ref.repository, request.actions),
       ...(request.extraScopes ?? []),

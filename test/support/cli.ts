@@ -23,6 +23,8 @@ export function emptyDockerConfig(): string {
 }
 
 const DOCKER_CONFIG = emptyDockerConfig();
+/** The same empty dir as the podman auth files' homes: no test reads this machine's auth.json. */
+const CLEAN = { DOCKER_CONFIG, XDG_RUNTIME_DIR: DOCKER_CONFIG, XDG_CONFIG_HOME: DOCKER_CONFIG };
 
 /** What one run printed, and its exit code. */
 export interface CliRun {
@@ -35,7 +37,7 @@ export interface CliRun {
 export interface RunOptions {
   /** What stdin holds (empty by default). */
   stdin?: string;
-  /** Extra environment (on top of a clean one with an empty DOCKER_CONFIG). */
+  /** Extra environment (on top of a clean one: empty DOCKER_CONFIG, XDG_RUNTIME_DIR, XDG_CONFIG_HOME). */
   env?: Record<string, string>;
   /** Pretend stdout / stderr are terminals. */
   tty?: boolean;
@@ -63,7 +65,7 @@ export async function runInProcess(argv: string[], opts: RunOptions = {}): Promi
     stdout,
     stderr,
     stdin: Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]),
-    env: { DOCKER_CONFIG, ...opts.env },
+    env: { ...CLEAN, ...opts.env },
     signal: opts.signal,
   };
   const code = await runCli(argv, io);
@@ -112,7 +114,7 @@ export async function ensureCliBuilt(): Promise<void> {
 /** Runs `node dist/cli.js ...argv` as a real process. */
 export function runSpawned(argv: string[], opts: RunOptions = {}): Promise<CliRun> {
   return new Promise((resolvePromise, reject) => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], DOCKER_CONFIG, ...opts.env };
+    const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], ...CLEAN, ...opts.env };
     const child = spawn(process.execPath, [CLI_JS, ...argv], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';

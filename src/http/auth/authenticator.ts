@@ -7,11 +7,8 @@ import type { CallContext } from '../call-context.js';
 import type { Transport } from '../transport.js';
 import { basicAuthorization } from './basic.js';
 import { type AuthChallenge, findChallenge, parseWwwAuthenticate } from './challenge.js';
-import {
-  type CredentialProvider,
-  isIdentityToken,
-  type RegistryCredentials,
-} from './credentials/types.js';
+import type { CredentialLookup } from './credentials/source.js';
+import { isIdentityToken, type RegistryCredentials } from './credentials/types.js';
 import type { SecretSet } from './secret-set.js';
 import { TokenCache, tokenRenewAt } from './token-cache.js';
 import { type GrantedToken, requestToken } from './token-request.js';
@@ -34,12 +31,15 @@ export interface AuthTarget {
   host: string;
   /** The API host (challenges are remembered per API host). */
   apiHost: string;
+  /** The repository asked for (`ns/app`): podman's `auth.json` may hold credentials per namespace. */
+  repository?: string | undefined;
 }
 
 /** What the {@link Authenticator} needs. */
 export interface AuthenticatorOptions {
   transport: Transport;
-  credentials: CredentialProvider;
+  /** Credentials per registry host and repository. */
+  credentials: CredentialLookup;
   /** True when plain HTTP to `host` (`host[:port]`) is acceptable: loopback or `insecure`. */
   plainHttpAllowed: (host: string) => boolean;
   logger?: Logger | undefined;
@@ -186,7 +186,9 @@ export class Authenticator {
     ctx: CallContext,
   ): Promise<RegistryCredentials | undefined> {
     try {
-      const credentials = await ctx.race(Promise.resolve(this.options.credentials(target.host)));
+      const credentials = await ctx.race(
+        Promise.resolve(this.options.credentials(target.host, target.repository)),
+      );
       this.options.secrets.addCredentials(credentials);
       return credentials;
     } catch (error) {

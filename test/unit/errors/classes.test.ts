@@ -63,7 +63,7 @@ const CLASSES: Row[] = [
     'CredentialSourceError',
     'CREDENTIAL_SOURCE_FAILED',
     () => new CredentialSourceError({ reason: 'invalid-json', source: '/x/config.json', cause }),
-    /Docker config \/x\/config\.json is not valid JSON/,
+    /Credential file \/x\/config\.json is not valid JSON/,
   ],
   [
     'DestinationNotFoundError',
@@ -311,7 +311,7 @@ describe('messages composed from the details', () => {
     ],
     [
       new CredentialSourceError({ reason: 'not-a-file', source: '/c.json', detail: 'a FIFO' }),
-      'Docker config /c.json is a FIFO, not a regular file',
+      'Credential file /c.json is a FIFO, not a regular file',
     ],
     [
       new CredentialSourceError({

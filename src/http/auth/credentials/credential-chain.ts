@@ -1,14 +1,18 @@
 import { auths } from './auths.js';
+import { containersAuth, containersAuthPaths } from './containers-auth.js';
 import { credHelpers } from './cred-helpers.js';
+import { readCredentialFile } from './credential-file.js';
 import { credsStore } from './creds-store.js';
-import {
-  type DockerConfigFile,
-  defaultDockerConfigPath,
-  readDockerConfig,
-} from './docker-config.js';
+import { type DockerConfigFile, defaultDockerConfigPath } from './docker-config.js';
 import { explicitCredentials } from './explicit.js';
 import { providerCredentials } from './provider.js';
-import { type CredentialContext, type CredentialSource, firstCredentials } from './source.js';
+import {
+  type CredentialContext,
+  type CredentialLookup,
+  type CredentialSource,
+  firstCredentials,
+  remembered,
+} from './source.js';
 import type { CredentialProvider, RegistryCredentials } from './types.js';
 
 /** Docker's order of lookup in `config.json`: `credHelpers[host]` → `credsStore` → `auths[host]`. */
@@ -26,9 +30,17 @@ export interface CredentialSources {
   password?: string | undefined;
   /** Asked per registry host when no username/password is set. */
   credentials?: CredentialProvider | undefined;
+  /**
+   * podman's `auth.json` files: `true` the default ones (`$REGISTRY_AUTH_FILE`, …); a
+   * string: the file to read first instead of `$REGISTRY_AUTH_FILE` or the primary one.
+   */
+  containersAuth?: boolean | string | undefined;
   /** `true`: the default `config.json`; a string: its path; an object: the parsed file. */
   dockerConfig?: boolean | string | DockerConfigFile | undefined;
-  /** Environment for `$DOCKER_CONFIG` and credential helpers. @default process.env */
+  /**
+   * Environment for `$DOCKER_CONFIG`, `$REGISTRY_AUTH_FILE`, `$XDG_RUNTIME_DIR`,
+   * `$XDG_CONFIG_HOME` and credential helpers. @default process.env
+   */
   env?: NodeJS.ProcessEnv | undefined;
   /**
    * How long a credential helper may run, in ms.
@@ -37,36 +49,42 @@ export interface CredentialSources {
   helperTimeoutMs?: number | undefined;
   /** The most a credential helper may print, in bytes. @default 65_536 (64 KiB) */
   helperMaxOutputBytes?: number | undefined;
-  /** The largest Docker config file read, in bytes. @default 1_048_576 (1 MiB) */
-  maxDockerConfigBytes?: number | undefined;
+  /** The largest credential file read, in bytes. @default 1_048_576 (1 MiB) */
+  maxCredentialFileBytes?: number | undefined;
 }
 
 /**
- * A credential provider that asks its sources in order: `username`/`password`, the
- * `credentials` provider, then Docker's config ({@link DOCKER_CONFIG_SOURCES}). Nothing is
- * read before the first lookup; the config file is read once, when a Docker source first
- * needs it. The answer per host is remembered (a failed lookup is not).
+ * A credential lookup that asks its sources in order: `username`/`password`, the
+ * `credentials` provider, the containers `auth.json` files ({@link containersAuthPaths}),
+ * then Docker's config ({@link DOCKER_CONFIG_SOURCES}). Nothing is read before the first
+ * lookup; each file is read once, when a source first needs it. The answer per host and
+ * repository is remembered (a failed lookup is not).
  *
  * @example
  * ```ts
- * const lookup = createCredentialChain({ dockerConfig: true });
- * await lookup('quay.io');
+ * const lookup = createCredentialChain({ containersAuth: true, dockerConfig: true });
+ * await lookup('quay.io', 'acme/app');
  * ```
  */
-export function createCredentialChain(options: CredentialSources): CredentialProvider {
+export function createCredentialChain(options: CredentialSources): CredentialLookup {
+  const env = options.env ?? process.env;
+  const maxBytes = options.maxCredentialFileBytes;
+  // Each file read once, shared by the containers files and Docker's config.
+  const read = remembered((path: string, required: boolean) =>
+    readCredentialFile(path, { maxBytes, required }),
+  );
   const sources: CredentialSource[] = [explicitCredentials(options.username, options.password)];
   if (options.credentials) sources.push(providerCredentials(options.credentials));
+  if (options.containersAuth) {
+    const named = typeof options.containersAuth === 'string' ? options.containersAuth : undefined;
+    sources.push(containersAuth(() => containersAuthPaths(named, env), read));
+  }
   if (options.dockerConfig) sources.push(...DOCKER_CONFIG_SOURCES);
-  let config: Promise<DockerConfigFile> | undefined;
   const context: CredentialContext = {
     dockerConfig: () => {
       const source = options.dockerConfig;
       if (typeof source === 'object') return Promise.resolve(source);
-      config ??= readDockerConfig(
-        typeof source === 'string' ? source : defaultDockerConfigPath(options.env ?? process.env),
-        { maxBytes: options.maxDockerConfigBytes },
-      );
-      return config;
+      return read(typeof source === 'string' ? source : defaultDockerConfigPath(env), false);
     },
     helper: {
       env: options.env,
@@ -74,16 +92,9 @@ export function createCredentialChain(options: CredentialSources): CredentialPro
       maxOutputBytes: options.helperMaxOutputBytes,
     },
   };
-  const memo = new Map<string, Promise<RegistryCredentials | undefined>>();
-  return (host: string) => {
-    let pending = memo.get(host);
-    if (!pending) {
-      pending = firstCredentials(sources, host, context);
-      memo.set(host, pending);
-      pending.catch(() => memo.delete(host));
-    }
-    return pending;
-  };
+  return remembered((host: string, repository?: string) =>
+    firstCredentials(sources, host, context, repository),
+  );
 }
 
 /** Options of {@link credentialsFromDockerConfig}. */
@@ -109,7 +120,7 @@ export interface DockerConfigLookupOptions {
  * @throws {CredentialSourceError} when a helper fails, or an `auth` field is malformed.
  * @example
  * ```ts
- * await credentialsFromDockerConfig(await readDockerConfig(path), 'quay.io');
+ * await credentialsFromDockerConfig(await readCredentialFile(path), 'quay.io');
  * ```
  */
 export function credentialsFromDockerConfig(

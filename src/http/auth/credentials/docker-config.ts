@@ -1,14 +1,11 @@
-import { constants, type Stats } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { CredentialSourceError } from '../../../errors/credential-source-error.js';
 import { DOCKER_HUB_HOST } from '../../../manifest/reference.js';
 
-/** The largest Docker config file read by default: 1 MiB (`docker login` writes a few KiB). */
-export const DEFAULT_MAX_DOCKER_CONFIG_BYTES = 1024 * 1024;
-
-/** The parts of Docker's `config.json` the client reads. */
+/**
+ * The parts of Docker's `config.json` the client reads (a containers `auth.json` has the same
+ * shape; its `credsStore` is not read).
+ */
 export interface DockerConfigFile {
   /** Per-registry credential helpers: `{ "quay.io": "secretservice" }`. */
   credHelpers?: Record<string, string>;
@@ -49,104 +46,25 @@ export function defaultDockerConfigPath(env: NodeJS.ProcessEnv = process.env): s
   return join(dir, 'config.json');
 }
 
-/** Options of {@link readDockerConfig}. */
-export interface ReadDockerConfigOptions {
-  /**
-   * The largest file read, in bytes; a larger one is refused unread.
-   * @default 1_048_576 (1 MiB)
-   */
-  maxBytes?: number | undefined;
-}
-
-/**
- * Reads a Docker `config.json`. A missing file is an empty config. Only a regular file is
- * read (a FIFO, a device or a directory is refused without blocking on it), and only up to
- * `maxBytes`.
- *
- * @throws {CredentialSourceError} naming the path (never quoting the content) for a file
- * that is not a regular file, is too large, cannot be read or is not JSON.
- *
- * @example
- * ```ts
- * const config = await readDockerConfig(defaultDockerConfigPath());
- * ```
- */
-export async function readDockerConfig(
-  path: string,
-  options: ReadDockerConfigOptions = {},
-): Promise<DockerConfigFile> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCKER_CONFIG_BYTES;
-  const failure = (
-    reason: 'not-a-file' | 'too-large' | 'unreadable' | 'invalid-json',
-    extra: { cause?: unknown; limit?: number; detail?: string | undefined } = {},
-  ) => new CredentialSourceError({ reason, source: path, ...extra });
-  let handle: FileHandle;
-  try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
-    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return {};
-    throw failure('unreadable', { detail: code ?? 'error', cause: error });
-  }
-  let text: string;
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) {
-      throw failure('not-a-file', { detail: kindOf(info) });
-    }
-    const tooLarge = () => failure('too-large', { limit: maxBytes });
-    if (info.size > maxBytes) throw tooLarge();
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const buffer = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - total));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-      if (total > maxBytes) throw tooLarge(); // it grew after the stat
-      chunks.push(buffer.subarray(0, bytesRead));
-    }
-    text = Buffer.concat(chunks).toString('utf8');
-  } catch (error) {
-    if (error instanceof CredentialSourceError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    throw failure('unreadable', { detail: code ?? 'error', cause: error });
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    return parsed !== null && typeof parsed === 'object' ? (parsed as DockerConfigFile) : {};
-  } catch {
-    throw failure('invalid-json');
-  }
-}
-
-function kindOf(info: Stats): string | undefined {
-  if (info.isFIFO()) return 'a FIFO';
-  if (info.isCharacterDevice()) return 'a character device';
-  if (info.isBlockDevice()) return 'a block device';
-  if (info.isDirectory()) return 'a directory';
-  if (info.isSocket()) return 'a socket';
-  return undefined;
+/** Docker Hub's host names: `docker.io`, `index.docker.io`, `registry-1.docker.io`. */
+export function isDockerHubHost(host: string): boolean {
+  return host === DOCKER_HUB_HOST || host === 'index.docker.io' || host === 'registry-1.docker.io';
 }
 
 /** The key a registry host has in `config.json`: Docker Hub's is `https://index.docker.io/v1/`. */
 export function dockerConfigKey(host: string): string {
-  return host === DOCKER_HUB_HOST || host === 'index.docker.io' || host === 'registry-1.docker.io'
-    ? DOCKER_HUB_CONFIG_KEY
-    : host;
+  return isDockerHubHost(host) ? DOCKER_HUB_CONFIG_KEY : host;
+}
+
+/** `https://quay.io/v1/` → `quay.io/v1/`: a key written as a URL, without its scheme. */
+export function withoutScheme(key: string): string {
+  return key.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
 }
 
 /** `https://quay.io/v1/` → `quay.io`: keys may be written as URLs. */
 function normalizeKey(key: string): string {
   if (key === DOCKER_HUB_CONFIG_KEY) return key;
-  const stripped = key.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '');
-  if (['index.docker.io', 'docker.io', 'registry-1.docker.io'].includes(stripped)) {
-    return DOCKER_HUB_CONFIG_KEY;
-  }
-  return stripped;
+  return dockerConfigKey(withoutScheme(key).replace(/\/.*$/, ''));
 }
 
 /**

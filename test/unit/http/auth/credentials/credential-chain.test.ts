@@ -54,15 +54,12 @@ describe('credentialsFromDockerConfig', () => {
     );
   });
 
-  it('uses credsStore, then falls back to auths when the store has nothing', async () => {
+  it('uses credsStore; when the store has nothing, the host is anonymous (no fallback to auths, as in Docker)', async () => {
     const config = { credsStore: 'test', auths: { 'other.example.com': { auth: b64('u:p') } } };
     expect(await credentialsFromDockerConfig(config, 'token.example.com', { env })).toEqual({
       identityToken: 'id-token-1',
     });
-    expect(await credentialsFromDockerConfig(config, 'other.example.com', { env })).toEqual({
-      username: 'u',
-      password: 'p',
-    });
+    expect(await credentialsFromDockerConfig(config, 'other.example.com', { env })).toBe(undefined);
   });
 
   it('splits auth on the first ":" only, and reads identitytoken', async () => {

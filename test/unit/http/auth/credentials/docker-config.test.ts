@@ -8,10 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialSourceError } from '../../../../../src/errors/index.js';
 import { createCredentialChain } from '../../../../../src/http/auth/credentials/credential-chain.js';
-import {
-  defaultDockerConfigPath,
-  readDockerConfig,
-} from '../../../../../src/http/auth/credentials/docker-config.js';
+import { readCredentialFile } from '../../../../../src/http/auth/credentials/credential-file.js';
+import { defaultDockerConfigPath } from '../../../../../src/http/auth/credentials/docker-config.js';
 import { linkToDevZero, makeFifo, makeLargeJson } from '../../../../support/hostile-inputs.js';
 import { settle } from '../../../../support/settle.js';
 
@@ -29,10 +27,10 @@ describe('reading config.json', () => {
     expect(defaultDockerConfigPath({})).toMatch(/\.docker[/\\]config\.json$/);
   });
   it('treats a missing file as empty and refuses invalid JSON without quoting it', async () => {
-    expect(await readDockerConfig(join(dir, 'nope.json'))).toEqual({});
+    expect(await readCredentialFile(join(dir, 'nope.json'))).toEqual({});
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{"auths": {"x": {"auth": "c2VjcmV0"}');
-    const error = await readDockerConfig(bad).catch((e: unknown) => e);
+    const error = await readCredentialFile(bad).catch((e: unknown) => e);
     expect(String(error)).toMatch(/not valid JSON/);
     expect(String(error)).not.toContain('c2VjcmV0');
   });
@@ -62,7 +60,7 @@ describe('Docker config files', () => {
     },
   ])('$name is refused at once, naming the file', async (c) => {
     const path = c.make(fresh(c.name.replace(/\W+/g, '-')));
-    const { error, ms } = await settle(readDockerConfig(path));
+    const { error, ms } = await settle(readCredentialFile(path));
     expect(error).toBeInstanceOf(CredentialSourceError);
     expect(error).toMatchObject({ reason: c.reason, source: path });
     const message = (error as Error).message;
@@ -74,8 +72,8 @@ describe('Docker config files', () => {
 
   it('reads a file up to maxBytes, and refuses one byte more', async () => {
     const path = makeLargeJson(fresh('sized'), 1000);
-    expect(await readDockerConfig(path, { maxBytes: 1000 })).toEqual({});
-    await expect(readDockerConfig(path, { maxBytes: 999 })).rejects.toMatchObject({
+    expect(await readCredentialFile(path, { maxBytes: 1000 })).toEqual({});
+    await expect(readCredentialFile(path, { maxBytes: 999 })).rejects.toMatchObject({
       reason: 'too-large',
       limit: 999,
     });
