@@ -151,6 +151,7 @@ export type {
 } from './publish/options.js';
 export type { MergeOutcome, MergeResult, PushVerification } from './publish/result.js';
 export type { SettleTime } from './publish/settle.js';
+export { type Shard, type ShardableJob, shardJobs } from './publish/shard.js';
 export type { BlobContent, ManifestHead, PutManifestOptions } from './registry/client.js';
 export {
   isNotFoundError,

@@ -19,4 +19,6 @@ export {
   parseImageReference,
   type ReplacedEntry,
   RequestAbortedError,
+  type Shard,
+  shardJobs,
 } from '../index.js';

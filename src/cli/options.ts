@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { collect, collectList, parseDuration, parsePositiveInt } from './parse-args.js';
+import { collect, collectList, parseDuration, parsePositiveInt, parseShard } from './parse-args.js';
 
 /** The flags every command takes, as commander parses them (aliases not yet merged). */
 export interface CommonOptions {
@@ -43,6 +43,8 @@ export interface MergeOptions extends CommonOptions {
 export interface BulkOptions extends CommonOptions {
   concurrency?: number;
   failFast?: boolean;
+  /** `--shard I/N`: run only the jobs of shard I of N. */
+  shard?: { index: number; count: number };
 }
 
 /** Adds `--src` / `--dest` and pubtools-quay's aliases for them. */
@@ -132,7 +134,12 @@ export function addSelectOptions(cmd: Command): Command {
 export function addBulkOptions(cmd: Command): Command {
   return cmd
     .option('-c, --concurrency <n>', 'merges run at once (default 4)', parsePositiveInt)
-    .option('--fail-fast', 'stop at the first failing job (the rest are skipped)');
+    .option('--fail-fast', 'stop at the first failing job (the rest are skipped)')
+    .option(
+      '--shard <I/N>',
+      'run only shard I of N (1 to N): jobs split by destination tag, so no two shards write one tag',
+      parseShard,
+    );
 }
 
 /** The cross-process write options of the library, from their flags. */

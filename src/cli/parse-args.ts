@@ -29,6 +29,28 @@ export function parsePositiveInt(value: string): number {
   return Number(value);
 }
 
+/**
+ * Parses `--shard I/N`: the I-th of N shards, counted from 1 (as vitest's and Jest's
+ * `--shard`), N at most 100000.
+ *
+ * @throws {InvalidArgumentError} (a usage error) for anything else, `0/3` and `4/3` included.
+ */
+export function parseShard(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`'${value}' is not a shard: write I/N, e.g. 1/3`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || count > 100_000) {
+    throw new InvalidArgumentError(`'${value}': N must be from 1 to 100000`);
+  }
+  if (index < 1 || index > count) {
+    throw new InvalidArgumentError(
+      `'${value}': shards are counted from 1, so I must be from 1 to ${count}`,
+    );
+  }
+  return { index, count };
+}
+
 /** Collects a repeatable option (`--insecure A --insecure B`). */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

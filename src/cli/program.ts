@@ -87,6 +87,7 @@ Every flag applies to every job. One failing job does not stop the others; the e
 Examples:
   $ ${NAME} bulk jobs.txt --concurrency 8
   $ ${NAME} bulk jobs.json --dry-run --json
+  $ ${NAME} bulk jobs.json --shard 2/3     # CI matrix job 2 of 3: no two shards write one tag
 `;
 
 /** What `merge` and `select` do, in one line each. */
