@@ -10,6 +10,7 @@ export {
   ClientsNotSetError,
   ConflictError,
   type ConflictErrorDetails,
+  type ConflictOperation,
   type ConflictReason,
   CredentialSourceError,
   type CredentialSourceErrorDetails,
@@ -44,6 +45,7 @@ export {
   type MergerErrorOptions,
   MissingChildrenError,
   type MissingChildrenErrorDetails,
+  type MissingChildrenReason,
   NestingTooDeepError,
   type NestingTooDeepErrorDetails,
   NetworkError,
@@ -147,6 +149,7 @@ export { ManifestListMerger } from './publish/merger.js';
 export type {
   ManifestListMergerOptions,
   MergeCallOptions,
+  PushCallOptions,
   SelectCallOptions,
 } from './publish/options.js';
 export type { MergeOutcome, MergeResult, PushVerification } from './publish/result.js';
