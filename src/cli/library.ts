@@ -5,12 +5,14 @@
 // one home.
 export { errorCode } from '../errors/guards.js';
 export {
+  DEFAULT_MAX_MANIFEST_BYTES,
   type ErrorCode,
   HttpRegistryClient,
   type HttpRegistryClientOptions,
   type Logger,
   ManifestListMerger,
   type ManifestListMergerOptions,
+  ManifestTooLargeError,
   type MergeJob,
   type MergeJobOutcome,
   type MergeResult,

@@ -1,5 +1,12 @@
 import { type Command, Option } from 'commander';
-import { collect, collectList, parseDuration, parsePositiveInt, parseShard } from './parse-args.js';
+import {
+  collect,
+  collectList,
+  parseDuration,
+  parseExpectDest,
+  parsePositiveInt,
+  parseShard,
+} from './parse-args.js';
 
 /** The flags every command takes, as commander parses them (aliases not yet merged). */
 export interface CommonOptions {
@@ -37,6 +44,14 @@ export interface MergeOptions extends CommonOptions {
   arch?: string[];
   /** `select` only. */
   push?: boolean;
+}
+
+/** The flags of `push`. */
+export interface PushOptions extends CommonOptions {
+  dest?: string;
+  src?: string;
+  /** `--expect-dest`: a digest, or `none`. */
+  expectDest?: string;
 }
 
 /** The flags of `bulk`. */
@@ -128,6 +143,21 @@ export function addSelectOptions(cmd: Command): Command {
       collectList,
     )
     .option('--push', 'push the new list (without it, it is only printed)');
+}
+
+/** Adds `push`'s own options. */
+export function addPushOptions(cmd: Command): Command {
+  return cmd
+    .option('-d, --dest <ref>', 'the tag to push to, e.g. quay.io/acme/app:1.2')
+    .option(
+      '-s, --src <ref>',
+      'where to copy children the destination repository lacks from (default: nowhere)',
+    )
+    .option(
+      '--expect-dest <digest>',
+      "push only if the tag still holds DIGEST (the one the list was computed from); 'none': only if it does not exist",
+      parseExpectDest,
+    );
 }
 
 /** Adds `bulk`'s own options. */

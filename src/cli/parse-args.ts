@@ -51,6 +51,27 @@ export function parseShard(value: string): { index: number; count: number } {
   return { index, count };
 }
 
+/**
+ * Checks `--expect-dest`: a digest (`sha256:` and 64 hex digits, or `sha512:` and 128), or
+ * `none` for "the tag must not exist" (kept as `'none'`: commander turns a `null` from a
+ * parser into `''`; {@link expectDestinationOf} makes it `null`).
+ *
+ * @throws {InvalidArgumentError} (a usage error) for anything else.
+ */
+export function parseExpectDest(value: string): string {
+  const v = value.trim();
+  if (v === 'none') return v;
+  if (/^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/.test(v)) return v;
+  throw new InvalidArgumentError(
+    `'${value.slice(0, 80)}' is not a digest: write sha256:<64 hex digits>, or none for a tag that must not exist`,
+  );
+}
+
+/** The library's `expectDestinationDigest` for a checked `--expect-dest`: `none` is `null`. */
+export function expectDestinationOf(flag: string): string | null {
+  return flag === 'none' ? null : flag;
+}
+
 /** Collects a repeatable option (`--insecure A --insecure B`). */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
