@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { lines, runInProcess } from '../../cli/helpers.js';
+import { ensureCliBuilt, lines, runInProcess, runSpawned } from '../../cli/helpers.js';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
 import { type Descriptor, getManifest, pushList } from '../../support/images.js';
 import { uniqueRepo } from '../../support/registry.js';
@@ -17,7 +17,8 @@ let proxy: FaultProxy;
 const tmp = mkdtempSync(join(tmpdir(), 'mlm-push-test-'));
 beforeAll(async () => {
   proxy = await startFaultProxy(reg.url);
-});
+  await ensureCliBuilt();
+}, 120_000);
 afterAll(async () => {
   await proxy?.stop();
 });
@@ -272,5 +273,34 @@ describe('push', () => {
     expect(run.stdout).toMatch(/push list\.json --dest \.\.\. --expect-dest/);
     const main = await runInProcess(['--help']);
     expect(main.stdout).toMatch(/push list\.json --dest quay\.io\/acme\/app:1\.2 --expect-dest/);
+  });
+
+  it('works from the built CLI (node dist/cli.js): stdin in, the digest out, exit 3 on a moved tag', async () => {
+    const t = await setup();
+    const build = await pushList(reg, t.repo, undefined, { platforms: ['linux/arm64'] });
+    const text = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: build.mediaType,
+      manifests: [...build.entries, ...t.release.entries],
+    });
+    const digest = sha256(Buffer.from(text));
+    const refused = await runSpawned(
+      ['push', '-', '--dest', t.dest, '--expect-dest', `sha256:${'1'.repeat(64)}`],
+      { stdin: text },
+    );
+    expect(refused.code).toBe(3);
+    const run = await runSpawned(
+      ['push', '-', '--dest', t.dest, '--expect-dest', t.release.digest, '--quiet'],
+      { stdin: text },
+    );
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout)).toEqual([digest]);
+    expect((await getManifest(reg, t.repo, 'release')).digest).toBe(digest);
+    const shard = await runSpawned(['bulk', '-', '--shard', '1/1', '--dry-run', '--json'], {
+      stdin: `${t.src} ${t.dest}\n`,
+    });
+    expect(JSON.parse(shard.stdout)).toMatchObject({
+      shard: { index: 1, count: 1, jobsInFile: 1 },
+    });
   });
 });
