@@ -11,6 +11,7 @@ export {
   ClientsNotSetError,
   ConflictError,
   type ConflictErrorDetails,
+  type ConflictOperation,
   type ConflictReason,
   CredentialSourceError,
   type CredentialSourceErrorDetails,
@@ -45,6 +46,7 @@ export {
   type MergerErrorOptions,
   MissingChildrenError,
   type MissingChildrenErrorDetails,
+  type MissingChildrenReason,
   NestingTooDeepError,
   type NestingTooDeepErrorDetails,
   NetworkError,
@@ -130,10 +132,12 @@ export { ManifestListMerger } from './publish/merger.js';
 export type {
   ManifestListMergerOptions,
   MergeCallOptions,
+  PushCallOptions,
   SelectCallOptions,
 } from './publish/options.js';
 export type { MergeOutcome, MergeResult, PushVerification } from './publish/result.js';
 export type { SettleTime } from './publish/settle.js';
+export { type Shard, type ShardableJob, shardJobs } from './publish/shard.js';
 export type { BlobContent, ManifestHead, PutManifestOptions } from './registry/client.js';
 export {
   isNotFoundError,

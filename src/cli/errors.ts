@@ -123,11 +123,29 @@ export function errorMessage(error: unknown): string {
   return `${text}${registryDetails(error, text)}`;
 }
 
+/** Hints for the errors of `push`, where a merge's hint would send the user astray. */
+const PUSH_HINTS = {
+  CONFLICT:
+    "the signed list cannot change: compute it again ('select … --output FILE --json'), sign its digest, and push it with --expect-dest its destinationDigest",
+  MISSING_CHILDREN:
+    'give --src naming the repository the images were pushed to, or push them to the destination repository first',
+} as const;
+
+/** The hint for an error of a push of given bytes, when it differs from a merge's. */
+function pushHint(code: string | undefined, error: unknown): string | undefined {
+  const e = error as { operation?: unknown; reason?: unknown };
+  if (code === 'CONFLICT' && e.operation === 'push') return PUSH_HINTS.CONFLICT;
+  if (code === 'MISSING_CHILDREN' && e.reason === 'no-source') return PUSH_HINTS.MISSING_CHILDREN;
+  return undefined;
+}
+
 /** What to do about `error`: never empty. */
 export function errorHint(error: unknown, command?: string): string {
   const code = errorCode(error);
   if (code === 'USAGE' && command !== undefined)
     return `see 'manifest-list-merger ${command} --help'`;
+  const forPush = pushHint(code, error);
+  if (forPush !== undefined) return forPush;
   if (code === 'REGISTRY_ERROR') return registryHint(error);
   return (code !== undefined ? hintFor(code) : undefined) ?? fallbackHint(error);
 }

@@ -6,10 +6,17 @@ type PlanEntry = PlannedEntry & Partial<Pick<ReplacedEntry, 'previousDigest'>>;
 
 /** What the command asked for, to name it in the output. */
 export interface RunContext {
-  command: 'merge' | 'select';
+  command: 'merge' | 'select' | 'push';
+  /** The source reference (`push`: the file the list was read from). */
   source: string;
   destination: string;
 }
+
+const VERBS: Record<RunContext['command'], string> = {
+  merge: 'Merge',
+  select: 'Select',
+  push: 'Push',
+};
 
 /** ANSI styling that turns itself off for non-terminals and under `NO_COLOR`. */
 export interface Style {
@@ -66,8 +73,7 @@ export function formatSummary(result: MergeResult, ctx: RunContext, style: Style
   };
   const width = Math.max(8, ...rows.map(([, , e]) => e.platform.length));
   const lines: string[] = [];
-  const verb = ctx.command === 'merge' ? 'Merge' : 'Select';
-  lines.push(`${style.bold(verb)} ${ctx.source} -> ${ctx.destination}`);
+  lines.push(`${style.bold(VERBS[ctx.command])} ${ctx.source} -> ${ctx.destination}`);
   if (rows.length === 0) lines.push('  (empty list)');
   for (const [mark, label, e, note] of rows) {
     const paint = color[label] ?? ((s: string) => s);
@@ -109,6 +115,10 @@ export function formatSummary(result: MergeResult, ctx: RunContext, style: Style
       lines.push(`${style.yellow('Dry run')}: would push ${what}; nothing written`);
       break;
     case 'not-pushed':
+      // What `push --expect-dest` needs to push this list later, safely.
+      lines.push(
+        `  computed from ${ctx.destination} at ${result.destinationDigest ?? 'none (no tag)'}: push it later with --expect-dest ${result.destinationDigest ?? 'none'}`,
+      );
       lines.push(`${style.yellow('Not pushed')} (add --push to push it): ${what}`);
       break;
   }
@@ -142,6 +152,7 @@ export function resultJson(
     kept: result.plan.kept.map(entry),
     removed: result.plan.removed.map(entry),
     attempts: result.attempts,
+    destinationDigest: result.destinationDigest,
     ...(result.verification ? { verification: result.verification } : {}),
     ...extra,
   };

@@ -66,6 +66,15 @@ export async function readAll(
   maxBytes: number,
   tooLarge: () => Error,
 ): Promise<string> {
+  return (await readAllBytes(stream, maxBytes, tooLarge)).toString('utf8');
+}
+
+/** {@link readAll}, as the exact bytes read. */
+export async function readAllBytes(
+  stream: Readable,
+  maxBytes: number,
+  tooLarge: () => Error,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream) {
@@ -74,5 +83,5 @@ export async function readAll(
     if (total > maxBytes) throw tooLarge(); // leaving the loop destroys the stream
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -1,8 +1,8 @@
 // The library surface the CLI uses, in one place. The CLI calls the library like any user
 // would, through its public entry point; it holds no merge, registry or auth logic of its own.
 
-// Not public: a helper the CLI shares with the library, so that "the code of an error" has
-// one home.
+// Not public: what the CLI shares with the library, so that "the code of an error" and "the
+// largest manifest" each have one home.
 export { errorCode } from '../errors/guards.js';
 export {
   type ErrorCode,
@@ -11,6 +11,7 @@ export {
   type Logger,
   ManifestListMerger,
   type ManifestListMergerOptions,
+  ManifestTooLargeError,
   type MergeJob,
   type MergeJobOutcome,
   type MergeResult,
@@ -19,4 +20,7 @@ export {
   parseImageReference,
   type ReplacedEntry,
   RequestAbortedError,
+  type Shard,
+  shardJobs,
 } from '../index.js';
+export { DEFAULT_MAX_MANIFEST_BYTES } from '../manifest/limits.js';

@@ -1,5 +1,12 @@
 import { type Command, Option } from 'commander';
-import { collect, collectList, parseDuration, parsePositiveInt } from './parse-args.js';
+import {
+  collect,
+  collectList,
+  parseDuration,
+  parseExpectDest,
+  parsePositiveInt,
+  parseShard,
+} from './parse-args.js';
 
 /** The flags every command takes, as commander parses them (aliases not yet merged). */
 export interface CommonOptions {
@@ -43,10 +50,20 @@ export interface MergeOptions extends CommonOptions {
   push?: boolean;
 }
 
+/** The flags of `push`. */
+export interface PushOptions extends CommonOptions {
+  dest?: string;
+  src?: string;
+  /** `--expect-dest`: a digest, or `none`. */
+  expectDest?: string;
+}
+
 /** The flags of `bulk`. */
 export interface BulkOptions extends CommonOptions {
   concurrency?: number;
   failFast?: boolean;
+  /** `--shard I/N`: run only the jobs of shard I of N. */
+  shard?: { index: number; count: number };
 }
 
 /** Adds `--src` / `--dest` and pubtools-quay's aliases for them. */
@@ -142,11 +159,31 @@ export function addSelectOptions(cmd: Command): Command {
     .option('--push', 'push the new list (without it, it is only printed)');
 }
 
+/** Adds `push`'s own options. */
+export function addPushOptions(cmd: Command): Command {
+  return cmd
+    .option('-d, --dest <ref>', 'the tag to push to, e.g. quay.io/acme/app:1.2')
+    .option(
+      '-s, --src <ref>',
+      'where to copy children the destination repository lacks from (default: nowhere)',
+    )
+    .option(
+      '--expect-dest <digest>',
+      "push only if the tag still holds DIGEST (the one the list was computed from); 'none': only if it does not exist",
+      parseExpectDest,
+    );
+}
+
 /** Adds `bulk`'s own options. */
 export function addBulkOptions(cmd: Command): Command {
   return cmd
     .option('-c, --concurrency <n>', 'merges run at once (default 4)', parsePositiveInt)
-    .option('--fail-fast', 'stop at the first failing job (the rest are skipped)');
+    .option('--fail-fast', 'stop at the first failing job (the rest are skipped)')
+    .option(
+      '--shard <I/N>',
+      'run only shard I of N (1 to N): jobs split by destination tag, so no two shards write one tag',
+      parseShard,
+    );
 }
 
 /** The cross-process write options of the library, from their flags. */

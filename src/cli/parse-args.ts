@@ -29,6 +29,49 @@ export function parsePositiveInt(value: string): number {
   return Number(value);
 }
 
+/**
+ * Parses `--shard I/N`: the I-th of N shards, counted from 1 (as vitest's and Jest's
+ * `--shard`), N at most 100000.
+ *
+ * @throws {InvalidArgumentError} (a usage error) for anything else, `0/3` and `4/3` included.
+ */
+export function parseShard(value: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError(`'${value}' is not a shard: write I/N, e.g. 1/3`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || count > 100_000) {
+    throw new InvalidArgumentError(`'${value}': N must be from 1 to 100000`);
+  }
+  if (index < 1 || index > count) {
+    throw new InvalidArgumentError(
+      `'${value}': shards are counted from 1, so I must be from 1 to ${count}`,
+    );
+  }
+  return { index, count };
+}
+
+/**
+ * Checks `--expect-dest`: a digest (`sha256:` and 64 hex digits, or `sha512:` and 128), or
+ * `none` for "the tag must not exist" (kept as `'none'`: commander turns a `null` from a
+ * parser into `''`; {@link expectDestinationOf} makes it `null`).
+ *
+ * @throws {InvalidArgumentError} (a usage error) for anything else.
+ */
+export function parseExpectDest(value: string): string {
+  const v = value.trim();
+  if (v === 'none') return v;
+  if (/^(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/.test(v)) return v;
+  throw new InvalidArgumentError(
+    `'${value.slice(0, 80)}' is not a digest: write sha256:<64 hex digits>, or none for a tag that must not exist`,
+  );
+}
+
+/** The library's `expectDestinationDigest` for a checked `--expect-dest`: `none` is `null`. */
+export function expectDestinationOf(flag: string): string | null {
+  return flag === 'none' ? null : flag;
+}
+
 /** Collects a repeatable option (`--insecure A --insecure B`). */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

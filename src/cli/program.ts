@@ -6,13 +6,16 @@ import type { CliIo } from './io.js';
 import {
   addBulkOptions,
   addCommonOptions,
+  addPushOptions,
   addReferenceOptions,
   addSelectOptions,
   type BulkOptions,
   type MergeOptions,
+  type PushOptions,
 } from './options.js';
 import { runBulk } from './run-bulk.js';
 import { runMerge } from './run-merge.js';
+import { runPush } from './run-push.js';
 import { UsageError } from './usage-error.js';
 import { packageVersion } from './version.js';
 
@@ -35,6 +38,9 @@ Examples:
 
   # What would change, as JSON, writing nothing
   $ ${NAME} merge --src ... --dest ... --dry-run --json
+
+  # Push a list computed earlier (and signed), byte for byte, if the tag has not moved since
+  $ ${NAME} push list.json --dest quay.io/acme/app:1.2 --expect-dest sha256:...
 
   # Many merges, four at a time
   $ ${NAME} bulk jobs.txt --concurrency 4
@@ -74,7 +80,26 @@ with --push.
 Examples:
   $ ${NAME} select --src quay.io/acme/app:next --dest quay.io/acme/app:1.2 --arch amd64,arm64
   $ ${NAME} select --src ... --dest ... --arch s390x --push
-  $ ${NAME} select --src ... --dest ... --arch amd64 --output list.json   # sign it, push later
+  $ ${NAME} select --src ... --dest ... --arch amd64 --output list.json --json
+      # sign the printed "digest"; note "destinationDigest" (the tag the list was computed from)
+  $ ${NAME} push list.json --dest ... --expect-dest DESTINATION_DIGEST   # exactly those bytes
+`;
+
+const PUSH_HELP = `
+push: FILE ('-' = stdin, at most 4 MiB) holds the exact bytes of a manifest list or image
+index, e.g. written by 'select --output FILE' and then signed; they are pushed to the tag
+--dest byte for byte (the digest pushed is the file's sha256), never merged again. Children
+the destination repository lacks are copied from --src (without it they must be there).
+--expect-dest DIGEST pushes only if the tag still holds DIGEST (the "destinationDigest" of
+the select that computed the list; 'none': only if the tag does not exist): otherwise, or if
+another writer moves the tag during the push, it fails with exit 3.
+
+Examples:
+  $ ${NAME} select --src quay.io/acme/app:next --dest quay.io/acme/app:1.2 --arch amd64 \\
+      --output list.json --json > computed.json
+  $ sign "$(jq -r .digest computed.json)"
+  $ ${NAME} push list.json --dest quay.io/acme/app:1.2 \\
+      --expect-dest "$(jq -r '.destinationDigest // "none"' computed.json)"
 `;
 
 const BULK_HELP = `
@@ -87,6 +112,7 @@ Every flag applies to every job. One failing job does not stop the others; the e
 Examples:
   $ ${NAME} bulk jobs.txt --concurrency 8
   $ ${NAME} bulk jobs.json --dry-run --json
+  $ ${NAME} bulk jobs.json --shard 2/3     # CI matrix job 2 of 3: no two shards write one tag
 `;
 
 /** What `merge` and `select` do, in one line each. */
@@ -95,7 +121,7 @@ const MODE_DESCRIPTIONS = {
   select: 'take only --arch platforms from --src; print the list, push with --push',
 } as const;
 
-const COMMANDS = ['merge', 'select', 'bulk', 'help'];
+const COMMANDS = ['merge', 'select', 'push', 'bulk', 'help'];
 
 /**
  * An unknown option as it may be printed: a value given with it (`--src-password=SECRET`,
@@ -192,6 +218,15 @@ export function buildProgram(
     cmd.action(async (opts: MergeOptions) => setExit(await runMerge(mode, opts, env)));
   }
 
+  const push = program
+    .command('push')
+    .description('push the exact bytes of a list in FILE (e.g. signed) to the tag --dest')
+    .argument('<file>', "the list's bytes, or '-' for stdin")
+    .addHelpText('after', PUSH_HELP);
+  addPushOptions(push);
+  addCommonOptions(push);
+  push.action(async (file: string, opts: PushOptions) => setExit(await runPush(file, opts, env)));
+
   const bulk = program
     .command('bulk')
     .description('run many merges from FILE (JSON array or "SRC DEST" lines), N at a time')
@@ -251,7 +286,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (!first.startsWith('-') && !COMMANDS.includes(first)) {
     safeIo.stderr.write(
       formatError(
-        new UsageError(`unknown command '${first}' (commands: merge, select, bulk)`),
+        new UsageError(`unknown command '${first}' (commands: merge, select, push, bulk)`),
         false,
       ),
     );

@@ -11,6 +11,7 @@ import {
   type MergeJobOutcome,
   mergeMany,
   parseImageReference,
+  shardJobs,
 } from './library.js';
 import { type BulkOptions, mergerProtocolOptions } from './options.js';
 import { Output } from './output.js';
@@ -48,10 +49,10 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
       if (error instanceof UsageError) throw error;
       throw new UsageError(`cannot read '${file}': ${(error as Error).message}`);
     }
-    const jobs = parseBulkFile(text, name, (secret) => {
+    const all = parseBulkFile(text, name, (secret) => {
       if (secret.length >= MIN_SECRET_LENGTH) env.secrets.push(secret);
     });
-    jobs.forEach((job, i) => {
+    all.forEach((job, i) => {
       try {
         parseImageReference(job.src);
         checkDestination(job.dest);
@@ -59,6 +60,11 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
         throw new UsageError(`job ${i + 1} (${job.src} -> ${job.dest}): ${errorMessage(error)}`);
       }
     });
+    // --shard I/N: this shard's jobs only, still numbered (and indexed) as in the file.
+    const numbered = all.map((job, index) => ({ destImage: job.dest, job, index }));
+    const picked = opts.shard ? shardJobs(numbered, opts.shard) : numbered;
+    const jobs = picked.map((p) => p.job);
+    const fileIndex = picked.map((p) => p.index);
 
     const clients = clientsFor(creds, opts, env, out);
     close = clients.close;
@@ -96,7 +102,7 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
             const job = jobs[event.index] as BulkJob;
             out.failure(
               event.outcome.error,
-              `job ${event.index + 1} (${job.src} -> ${job.dest}): `,
+              `job ${(fileIndex[event.index] as number) + 1} (${job.src} -> ${job.dest}): `,
             );
           }
         }
@@ -123,7 +129,12 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
     const parts = Object.entries(counts)
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n} ${k}`);
-    out.summary(`${jobs.length} job(s): ${parts.join(', ')}\n`);
+    const inShard = opts.shard
+      ? ` in shard ${opts.shard.index}/${opts.shard.count} (of ${all.length} in the file)`
+      : '';
+    out.summary(
+      `${jobs.length} job(s)${inShard}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}\n`,
+    );
     out.quietLine(`${jobs.length - counts.failed - counts.skipped}/${jobs.length} ok`);
     out.json({
       command: 'bulk',
@@ -131,7 +142,8 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
       succeeded: jobs.length - counts.failed - counts.skipped,
       failed: counts.failed,
       skipped: counts.skipped,
-      jobs: outcomes.map((o) => jobJson(o, jobs)),
+      ...(opts.shard ? { shard: { ...opts.shard, jobsInFile: all.length } } : {}),
+      jobs: outcomes.map((o) => jobJson(o, jobs, fileIndex)),
     });
     return counts.failed > 0 || counts.skipped > 0 ? ExitCode.FAILED : ExitCode.OK;
   } catch (error) {
@@ -156,9 +168,14 @@ function lineFor(o: MergeJobOutcome, jobs: BulkJob[], out: Output): string {
   return `${s.yellow('skipped')}  ${name}\n`;
 }
 
-function jobJson(o: MergeJobOutcome, jobs: BulkJob[]): Record<string, unknown> {
+function jobJson(
+  o: MergeJobOutcome,
+  jobs: BulkJob[],
+  fileIndex: readonly number[],
+): Record<string, unknown> {
   const job = jobs[o.index] as BulkJob;
-  const base = { index: o.index, src: job.src, dest: job.dest, status: o.status };
+  const index = fileIndex[o.index] as number;
+  const base = { index, src: job.src, dest: job.dest, status: o.status };
   if (o.status === 'fulfilled') {
     const { command, source, destination, ...rest } = resultJson(o.result, contextOf(job), {
       unchanged: o.result.unchanged,

@@ -105,6 +105,26 @@ export function checkDestination(dest: string): void {
   }
 }
 
+/** The merger of a command: its references and clients, the flags' options, its logger. */
+export function mergerFor(
+  src: string,
+  dest: string,
+  clients: OpenClients,
+  opts: CommonOptions,
+  out: Output,
+): ManifestListMerger {
+  return new ManifestListMerger({
+    srcImage: src,
+    destImage: dest,
+    srcClient: clients.src,
+    destClient: clients.dest,
+    match: opts.match,
+    copyChildren: opts.copyChildren,
+    ...mergerProtocolOptions(opts),
+    logger: out.mergerLogger(),
+  });
+}
+
 /** Runs `merge` or `select` (the two modes) and prints the result. Returns the exit code. */
 export async function runMerge(
   command: 'merge' | 'select',
@@ -133,16 +153,7 @@ export async function runMerge(
 
     const clients = await openClients(opts, env, out);
     close = clients.close;
-    const merger = new ManifestListMerger({
-      srcImage: src,
-      destImage: dest,
-      srcClient: clients.src,
-      destClient: clients.dest,
-      match: opts.match,
-      copyChildren: opts.copyChildren,
-      ...mergerProtocolOptions(opts),
-      logger: out.mergerLogger(),
-    });
+    const merger = mergerFor(src, dest, clients, opts, out);
     const call = {
       dryRun: opts.dryRun === true,
       force: opts.force === true,

@@ -15,7 +15,12 @@ export {
 export { ManifestListMergerError, type MergerErrorOptions } from './base-error.js';
 export { ClientsNotSetError } from './clients-not-set-error.js';
 export type { ErrorCode, RegistryErrorCode } from './codes.js';
-export { ConflictError, type ConflictErrorDetails, type ConflictReason } from './conflict-error.js';
+export {
+  ConflictError,
+  type ConflictErrorDetails,
+  type ConflictOperation,
+  type ConflictReason,
+} from './conflict-error.js';
 export {
   CredentialSourceError,
   type CredentialSourceErrorDetails,
@@ -63,6 +68,7 @@ export {
 export {
   MissingChildrenError,
   type MissingChildrenErrorDetails,
+  type MissingChildrenReason,
 } from './missing-children-error.js';
 export {
   NestingTooDeepError,

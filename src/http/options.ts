@@ -1,12 +1,12 @@
 import type { Logger } from '../logger.js';
+import { DEFAULT_MAX_MANIFEST_BYTES } from '../manifest/limits.js';
 import { MAX_TIMER_MS, numberOption } from '../util/options.js';
 import type { DockerConfigFile } from './auth/credentials/docker-config.js';
 import type { CredentialProvider } from './auth/credentials/types.js';
 import type { RequestEvent } from './request-event.js';
 import { type RetryPolicy, resolveRetryPolicy } from './retry/retry-policy.js';
 
-/** 4 MiB: the largest manifest most registries accept, and this client's default cap. */
-export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+export { DEFAULT_MAX_MANIFEST_BYTES };
 /** The largest `maxManifestBytes` accepted: 1 GiB (a manifest is held in memory whole). */
 export const MAX_MANIFEST_BYTES_LIMIT = 1024 * 1024 * 1024;
 /** Default idle timeout (ms): per attempt, per direction. */

@@ -17,6 +17,7 @@ import { sleep } from '../util/sleep.js';
 import {
   type ChildrenContext,
   type CopyReport,
+  childrenContextOf,
   copyChildren,
   findMissingChildren,
 } from './children.js';
@@ -32,7 +33,7 @@ import {
 import { type DestRead, SideReader } from './read-sides.js';
 import type { PublishRequest } from './request.js';
 import type { MergeResult } from './result.js';
-import { pushTag } from './tag-write.js';
+import { failedPutBackoffMs, pushTag } from './tag-write.js';
 import { otherWritersContributions, readBack } from './verify.js';
 
 /**
@@ -60,6 +61,8 @@ class Attempts {
   #lost: Contribution[] | undefined;
   #plan: MergePlan | undefined;
   #planned: Planned | undefined;
+  /** The digest of the destination read `#planned` was computed from. */
+  #base: string | undefined;
   #polls = 0;
   readonly #ctx: ChildrenContext;
 
@@ -70,16 +73,7 @@ class Attempts {
     private readonly src: Side,
     private dest: DestRead,
   ) {
-    const { srcClient, srcImage, destClient, destImage, settings, call } = request;
-    this.#ctx = {
-      srcClient,
-      srcImage,
-      destClient,
-      destImage,
-      concurrency: settings.copyConcurrency,
-      maxIndexDepth: settings.maxIndexDepth,
-      signal: call.signal,
-    };
+    this.#ctx = childrenContextOf(request);
   }
 
   async run(): Promise<MergeResult> {
@@ -93,6 +87,7 @@ class Attempts {
         const { planned, plan, step } = planPublish(merged, this.src, this.dest.side, match, call);
         this.#planned = planned;
         this.#plan = plan;
+        this.#base = this.dest.observed.digest;
         if (step.next === 'stop') {
           if (step.outcome === 'unchanged' && call.push) {
             log(logger, 'info', `'${destImage}' already holds this list; nothing to push`);
@@ -116,6 +111,7 @@ class Attempts {
           dockerListConversion: this.request.settings.dockerListConversion,
         });
         this.#planned = chooseBytes(restored, this.src, this.dest.side);
+        this.#base = this.dest.observed.digest;
         for (const c of this.#lost) this.#restored.add(c.platform);
         missing = await this.#missingChildren(this.#planned.list);
       }
@@ -160,7 +156,8 @@ class Attempts {
         });
       }
       log(logger, 'warn', `Destination '${destImage}' changed during the merge; merging again`);
-      if (outcome.reason === 'failed') await sleep(backoffMs(attempt), { signal: call.signal });
+      if (outcome.reason === 'failed')
+        await sleep(failedPutBackoffMs(attempt), { signal: call.signal });
       this.dest = await reader.dest();
       if (lost !== undefined) {
         // Our earlier push landed; what was overwritten may be back by now.
@@ -270,11 +267,10 @@ class Attempts {
   }
 
   #result(report: PublishReport): MergeResult {
-    return publishResult(this.#planned as Planned, this.src, this.#plan as MergePlan, report);
+    const destinationDigest = this.#base ?? null;
+    return publishResult(this.#planned as Planned, this.src, this.#plan as MergePlan, {
+      destinationDigest,
+      ...report,
+    });
   }
-}
-
-/** Jittered exponential back-off after a failed PUT: up to 50 ms × 2^(attempt-1), at most 1 s. */
-function backoffMs(attempt: number): number {
-  return Math.random() * Math.min(1000, 50 * 2 ** (attempt - 1));
 }

@@ -9,6 +9,7 @@ import type { RegistryClient } from '../registry/client.js';
 import { linkSignals } from '../util/signals.js';
 import { Limiter, mapLimit } from '../util/worker-pool.js';
 import { readChildManifest } from './child-manifest.js';
+import type { TagRequest } from './request.js';
 
 /** How many levels of nested indexes a children copy follows below the list, by default. */
 export const DEFAULT_MAX_INDEX_DEPTH = 8;
@@ -35,6 +36,20 @@ export interface ChildrenContext {
    * @default 8
    */
   maxIndexDepth?: number | undefined;
+}
+
+/** The children context of a write to the destination tag: its clients, images and settings. */
+export function childrenContextOf(request: TagRequest): ChildrenContext {
+  const { srcClient, srcImage, destClient, destImage, settings, call } = request;
+  return {
+    srcClient,
+    srcImage,
+    destClient,
+    destImage,
+    concurrency: settings.copyConcurrency,
+    maxIndexDepth: settings.maxIndexDepth,
+    signal: call.signal,
+  };
 }
 
 /** What a children copy did. */

@@ -7,11 +7,14 @@ import {
   type ManifestListMergerOptions,
   type MergeCallOptions,
   type PublishSettings,
+  type PushCallOptions,
   resolveCall,
   resolveSettings,
   type SelectCallOptions,
 } from './options.js';
 import { publish } from './pipeline.js';
+import { pushList } from './push-list.js';
+import { expectedDigest, pushableList } from './pushable-list.js';
 import type { MergeMode } from './request.js';
 import type { MergeResult } from './result.js';
 
@@ -25,6 +28,9 @@ import type { MergeResult } from './result.js';
  * - select, {@link ManifestListMerger.mergeSelectedArchitectures}: only the eligible
  *   architectures from the source, every other entry kept from the destination (which may not
  *   exist); returned, and pushed only with `{ push: true }`.
+ *
+ * And a push of a list computed (and signed) earlier, byte for byte,
+ * {@link ManifestListMerger.pushManifestList}.
  *
  * Before a push: children the destination lacks are copied; a list equal to the destination's
  * is not pushed (`outcome: 'unchanged'`); merges into one tag in this process run one at a
@@ -137,6 +143,69 @@ export class ManifestListMerger {
     options: SelectCallOptions = {},
   ): Promise<MergeResult> {
     return this.#publish({ mode: 'select', eligibleArchs }, options);
+  }
+
+  /**
+   * Pushes the exact `bytes` of a manifest list to the destination tag: the list a select
+   * returned (or wrote with `--output`), after its digest was signed. The digest pushed is
+   * `sha256` of `bytes`, byte for byte: nothing is re-serialised, merged or put back.
+   *
+   * Before anything is written: the bytes are checked (at most 4 MiB, a valid list or index
+   * naming its `mediaType`, a Docker list carrying nothing only an OCI index can); the tag is
+   * read; with `expectDestinationDigest`, a tag holding another digest (or, for `null`, any)
+   * is a {@link ConflictError}; children the destination repository lacks are copied from
+   * the source repository, as a merge copies them. The source supplies children only: give
+   * the destination itself as `srcImage` when there is no other repository to copy from, and
+   * missing children are a {@link MissingChildrenError} (`no-source`).
+   *
+   * The PUT follows a merge's write protocol (If-Match / If-None-Match: *, settle, verify;
+   * see docs/publishing.md), but the bytes are never changed: a tag that moved before the PUT
+   * is a {@link ConflictError} (`moving`, nothing written), and entries lost to another writer
+   * around it are one too (`overwritten`). A tag that already holds exactly these bytes is
+   * `outcome: 'unchanged'`, and nothing is written (unless `force`). A merge and a push into
+   * one tag in this process run one at a time.
+   *
+   * The result is a {@link MergeResult} (`'pushed'`, `'unchanged'` or `'dry-run'`): `plan`
+   * compares the list with the tag it replaces; every entry counts as `fromSource`.
+   *
+   * @param bytes - the list's exact bytes (a `Buffer` is a `Uint8Array`); copied at once.
+   * @throws {ClientsNotSetError} when a client is missing.
+   * @throws {ManifestTooLargeError} past 4 MiB.
+   * @throws {InvalidManifestListError} for bytes that are not a list naming its media type.
+   * @throws {IncompatibleMediaTypeError} for a Docker list carrying what only an OCI index can.
+   * @throws {InvalidOptionError} for an `expectDestinationDigest` that is not a digest or null.
+   * @throws {ConflictError} for a tag that does not hold the expected digest
+   *   (`unexpected-digest`), or that another writer moved (`moving`, `overwritten`).
+   * @throws {MissingChildrenError} when children are missing and cannot be copied.
+   * @throws {DestinationUnreadableError} for a tag these credentials cannot read (a 401),
+   *   unless `newDestination`.
+   * @throws whatever the clients throw otherwise.
+   *
+   * @example
+   * ```ts
+   * const computed = await merger.mergeSelectedArchitectures(['amd64', 'arm64']);
+   * await sign(computed.digest);
+   * const pushed = await merger.pushManifestList(computed.bytes, {
+   *   expectDestinationDigest: computed.destinationDigest, // the tag has not moved since
+   * });
+   * pushed.digest === computed.digest; // true
+   * ```
+   */
+  async pushManifestList(bytes: Uint8Array, options: PushCallOptions = {}): Promise<MergeResult> {
+    if (!this.#srcClient || !this.#destClient) throw new ClientsNotSetError();
+    const given = pushableList(bytes);
+    const expected = expectedDigest(options.expectDestinationDigest);
+    const { expectDestinationDigest: _, ...call } = options;
+    return pushList({
+      srcImage: this.srcImage,
+      destImage: this.destImage,
+      srcClient: this.#srcClient,
+      destClient: this.#destClient,
+      settings: this.#settings,
+      call: resolveCall({ ...call, push: true }),
+      given,
+      expected,
+    });
   }
 
   #publish(mode: MergeMode, call: SelectCallOptions): Promise<MergeResult> {

@@ -159,6 +159,20 @@ export interface SelectCallOptions extends MergeCallOptions {
   push?: boolean;
 }
 
+/** Options of {@link ManifestListMerger.pushManifestList}. */
+export interface PushCallOptions extends MergeCallOptions {
+  /**
+   * The digest the destination tag must hold for the push to go ahead: the one the list was
+   * computed from (`MergeResult.destinationDigest`). `null` means the tag must not exist.
+   * When the tag holds anything else, a {@link ConflictError} (`unexpected-digest`) is thrown
+   * before anything is written (a tag that already holds exactly these bytes is
+   * `'unchanged'` whatever is expected). Without it, the tag as first read is what the push
+   * replaces.
+   * @default undefined (no expectation)
+   */
+  expectDestinationDigest?: string | null;
+}
+
 /** The options that say what to merge and with which clients, not how to publish. */
 type ConstructionKey =
   | 'srcImage'

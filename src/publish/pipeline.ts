@@ -16,13 +16,29 @@ import { withTagLock } from './tag-lock.js';
  * writes, holds the tag's lock in this process, so that merges into one tag run one at a time.
  */
 export async function publish(request: PublishRequest): Promise<MergeResult> {
+  return underTagLock(request, openingLine(request), 'Merging manifests lists: complete.', (lag) =>
+    runAttempts(request, lag),
+  );
+}
+
+/**
+ * Runs `run` between an opening and a closing log line with an event-loop lag monitor, under
+ * the tag's lock when the call writes (merges and pushes of given bytes into one tag run one
+ * at a time in this process).
+ */
+export async function underTagLock(
+  request: Pick<PublishRequest, 'destImage' | 'settings' | 'call'>,
+  opening: string,
+  closing: string,
+  run: (lag: LagMonitor) => Promise<MergeResult>,
+): Promise<MergeResult> {
   const { logger } = request.settings;
-  log(logger, 'info', openingLine(request));
+  log(logger, 'info', opening);
   const body = async (): Promise<MergeResult> => {
     const lag = new LagMonitor();
     try {
-      const result = await runAttempts(request, lag);
-      log(logger, 'info', 'Merging manifests lists: complete.');
+      const result = await run(lag);
+      log(logger, 'info', closing);
       return result;
     } finally {
       lag.close();

@@ -111,6 +111,8 @@ export interface PublishReport {
   /** The reports of every children copy made. */
   copies?: readonly CopyReport[];
   verification?: PushVerification;
+  /** The digest of the destination the list was computed from (`null`: absent). @default null */
+  destinationDigest?: string | null | undefined;
 }
 
 /**
@@ -136,6 +138,7 @@ export function publishResult(
     childrenToCopy: report.childrenToCopy ?? [],
     ...(copy ? { copy } : {}),
     attempts: report.attempts,
+    destinationDigest: report.destinationDigest ?? null,
     ...(report.verification ? { verification: report.verification } : {}),
   };
 }

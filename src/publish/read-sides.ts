@@ -8,7 +8,7 @@ import { isNotFoundError, statusOf } from '../registry/client.js';
 import type { LagMonitor } from '../util/event-loop-lag.js';
 import { linkSignals } from '../util/signals.js';
 import type { Side } from './plan-publish.js';
-import type { PublishRequest } from './request.js';
+import type { TagRequest } from './request.js';
 import { RoundTrips } from './round-trips.js';
 import type { TagObservation } from './tag-write.js';
 
@@ -28,10 +28,10 @@ export interface DestRead {
 export class SideReader {
   /** The shortest round trip to the destination registry. */
   readonly rtt: RoundTrips;
-  readonly #request: PublishRequest;
+  readonly #request: TagRequest;
   readonly #lag: LagMonitor;
 
-  constructor(request: PublishRequest, lag: LagMonitor) {
+  constructor(request: TagRequest, lag: LagMonitor) {
     this.#request = request;
     this.#lag = lag;
     this.rtt = new RoundTrips(request.destImage);

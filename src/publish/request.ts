@@ -32,3 +32,9 @@ export interface PublishRequest {
   /** The call's options, resolved. */
   call: CallSettings;
 }
+
+/**
+ * What the reads and checks of a write to the destination tag need: a merge's request without
+ * its mode, which a push of given bytes (`pushManifestList`) has too.
+ */
+export type TagRequest = Omit<PublishRequest, 'mode'>;

@@ -3,11 +3,11 @@ import type { MergePlan } from '../merge/plan.js';
 import type { CopyReport } from './children.js';
 
 /**
- * How a merge ended:
+ * How a merge (or a push of given bytes, `pushManifestList`) ended:
  *
  * - `'pushed'`: the new list was written to the destination tag;
- * - `'unchanged'`: the new list equals the destination's, so nothing was written (`force`
- *   pushes anyway);
+ * - `'unchanged'`: the new list equals the destination's (a push: the tag already holds
+ *   exactly those bytes), so nothing was written (`force` pushes anyway);
  * - `'dry-run'`: `dryRun` was set, nothing was written;
  * - `'not-pushed'`: `mergeSelectedArchitectures` without `push`, for a list that differs from
  *   the destination's: it is returned for the caller to sign and upload, as pubtools-quay does
@@ -65,6 +65,12 @@ export interface MergeResult {
   copy?: CopyReport;
   /** Read-merge-write rounds used (more than 1 when another writer moved the tag). */
   attempts: number;
+  /**
+   * The digest the destination tag held in the read the new list was computed from (a push:
+   * the read its bytes replace); `null` when the tag did not exist. What to pass as
+   * `expectDestinationDigest` (CLI `push --expect-dest`) when the list is pushed later.
+   */
+  destinationDigest: string | null;
   /**
    * How the push was made sure of against other writers; absent when nothing was pushed, with
    * `soleWriter`, and after a `newDestination` push to a tag these credentials could not read.

@@ -194,3 +194,8 @@ async function storedUnderOtherDigest(push: TagPush, returned: string): Promise<
     resolvesTo: now?.digest,
   });
 }
+
+/** Jittered exponential back-off after a failed PUT: up to 50 ms × 2^(attempt-1), at most 1 s. */
+export function failedPutBackoffMs(attempt: number): number {
+  return Math.random() * Math.min(1000, 50 * 2 ** (attempt - 1));
+}

@@ -1,5 +1,5 @@
 // After a PUT: what other writers pushed meanwhile, and whether what was promised is in the tag.
-import { ConflictError } from '../errors/conflict-error.js';
+import { ConflictError, type ConflictOperation } from '../errors/conflict-error.js';
 import { log } from '../logger.js';
 import { parseManifestList } from '../manifest/parse.js';
 import { withDigest } from '../manifest/reference.js';
@@ -8,7 +8,7 @@ import { type Contribution, contributionsOf, lostContributions } from '../merge/
 import { unlessNotFound } from '../registry/capabilities.js';
 import { sleep } from '../util/sleep.js';
 import type { DestRead, SideReader } from './read-sides.js';
-import type { PublishRequest } from './request.js';
+import type { TagRequest } from './request.js';
 
 /** Reads, a settle window apart, that a push waits for the tag to stay still under contention. */
 const MAX_QUIET_CHECKS = 5;
@@ -20,10 +20,16 @@ const MAX_QUIET_CHECKS = 5;
  * (`unverifiable`) naming `atRisk`: its entries may be lost.
  */
 export async function otherWritersContributions(
-  request: PublishRequest,
+  request: TagRequest,
   foreign: readonly string[],
   seen: Set<string>,
-  context: { base: ManifestList | undefined; exclude: ReadonlySet<string>; attempt: number },
+  context: {
+    base: ManifestList | undefined;
+    exclude: ReadonlySet<string>;
+    attempt: number;
+    /** What is writing, for the error's words. @default 'merge' */
+    operation?: ConflictOperation;
+  },
   atRisk: () => string[],
 ): Promise<Contribution[]> {
   const others: Contribution[] = [];
@@ -31,7 +37,7 @@ export async function otherWritersContributions(
   for (const digest of foreign) {
     if (seen.has(digest)) continue;
     seen.add(digest);
-    const theirs = await readOtherWriter(request, digest, context.attempt, atRisk());
+    const theirs = await readOtherWriter(request, digest, context, atRisk());
     if (theirs) {
       others.push(
         ...contributionsOf(theirs, { base: context.base, exclude: context.exclude, match }),
@@ -46,18 +52,19 @@ export async function otherWritersContributions(
  * cannot be read any more means its entries may be lost.
  */
 async function readOtherWriter(
-  request: PublishRequest,
+  request: TagRequest,
   digest: string,
-  attempt: number,
+  context: { attempt: number; operation?: ConflictOperation },
   atRisk: string[],
 ): Promise<ManifestList | undefined> {
   const { destClient, destImage, call, settings } = request;
   const image = withDigest(destImage, digest);
   const unverifiable = {
     image: destImage,
-    attempts: attempt,
+    attempts: context.attempt,
     reason: 'unverifiable',
     platforms: atRisk,
+    operation: context.operation ?? 'merge',
   } as const;
   let fetched: Awaited<ReturnType<typeof destClient.getManifest>> | undefined;
   try {
@@ -85,7 +92,7 @@ export async function readBack(
   promised: readonly Contribution[],
   pushed: string,
   settleMs: number,
-  request: PublishRequest,
+  request: TagRequest,
 ): Promise<{ current: DestRead; missing: Contribution[] }> {
   const { match } = request.settings;
   let current = await reader.dest();

@@ -36,6 +36,7 @@ const OTHERS = [
   'InMemoryRegistryClient',
   'ManifestListMerger',
   'mergeMany',
+  'shardJobs',
   // error guards, also across realms and copies of the package
   'hasErrorCode',
   'isManifestListMergerError',
