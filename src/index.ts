@@ -20,6 +20,9 @@ export {
   DigestMismatchError,
   type DigestMismatchErrorDetails,
   type DigestMismatchSource,
+  type DuplicatedPlatform,
+  DuplicatePlatformError,
+  type DuplicatePlatformErrorDetails,
   type ErrorCode,
   hasErrorCode,
   IncompatibleMediaTypeError,
@@ -50,6 +53,8 @@ export {
   type NetworkErrorDetails,
   NotFoundError,
   type NotFoundErrorDetails,
+  NothingSelectedError,
+  type NothingSelectedErrorDetails,
   PreconditionFailedError,
   RegistryError,
   type RegistryErrorCode,
@@ -60,6 +65,9 @@ export {
   redact,
   type TimeoutKind,
   type TimeoutPhase,
+  UnknownPlatformError,
+  type UnknownPlatformErrorDetails,
+  type UnknownPlatformReason,
   UnsupportedOperationError,
   type UnsupportedOperationErrorDetails,
 } from './errors/index.js';
@@ -160,6 +168,7 @@ export {
 } from './registry/client.js';
 export {
   type InMemoryCall,
+  type InMemoryImageOptions,
   InMemoryRegistryClient,
   type InMemoryRegistryClientOptions,
 } from './registry/in-memory-client.js';
