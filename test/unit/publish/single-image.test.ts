@@ -279,6 +279,24 @@ describe('a single-image source', () => {
   });
 });
 
+it('an index whose entries have no platform is a list, under the artifact rules', async () => {
+  const registry = new InMemoryRegistryClient();
+  const sbom = {
+    mediaType: OCI_IMAGE_MANIFEST,
+    artifactType: 'application/spdx+json',
+    digest: registry.setImage(`${REPO}:sbom`, {}).digest,
+    size: 1,
+  };
+  registry.setManifest(SRC, listOf([sbom], OCI_IMAGE_INDEX));
+  const amd64 = registry.setImage(`${REPO}:amd64`, { platform: linux('amd64') });
+  registry.setManifest(DEST, listOf([amd64], OCI_IMAGE_INDEX));
+  const result = await merger(registry).mergeManifestLists();
+  expect(result.manifestList.manifests).toEqual([sbom, amd64]);
+  expect(result.plan.added).toEqual([
+    { platform: sbom.digest, digest: sbom.digest, kind: 'artifact' },
+  ]);
+});
+
 describe('a single-image destination', () => {
   it('is a one-platform list, replaced by a list holding it', async () => {
     const registry = new InMemoryRegistryClient();
