@@ -22,6 +22,9 @@ export {
   DigestMismatchError,
   type DigestMismatchErrorDetails,
   type DigestMismatchSource,
+  type DuplicatedPlatform,
+  DuplicatePlatformError,
+  type DuplicatePlatformErrorDetails,
   type ErrorCode,
   hasErrorCode,
   IncompatibleMediaTypeError,
@@ -53,6 +56,8 @@ export {
   type NetworkErrorDetails,
   NotFoundError,
   type NotFoundErrorDetails,
+  NothingSelectedError,
+  type NothingSelectedErrorDetails,
   PreconditionFailedError,
   RegistryError,
   type RegistryErrorCode,
@@ -62,6 +67,9 @@ export {
   type RequestTimeoutErrorDetails,
   type TimeoutKind,
   type TimeoutPhase,
+  UnknownPlatformError,
+  type UnknownPlatformErrorDetails,
+  type UnknownPlatformReason,
   UnsupportedOperationError,
   type UnsupportedOperationErrorDetails,
 } from './errors/index.js';
@@ -147,6 +155,7 @@ export {
 } from './registry/client.js';
 export {
   type InMemoryCall,
+  type InMemoryImageOptions,
   InMemoryRegistryClient,
   type InMemoryRegistryClientOptions,
 } from './registry/in-memory-client.js';

@@ -11,7 +11,7 @@ const HINTS: Record<ErrorCode | CliCode, string> = {
   INVALID_OPTION: "see 'manifest-list-merger --help'",
   NOT_FOUND: 'check the reference, and that these credentials may read it',
   DESTINATION_NOT_FOUND:
-    "'merge' needs an existing destination; create it with 'select --arch ARCH --push'",
+    "'merge' needs an existing destination: pass --create to create it with the source's entries, or create it with 'select --arch ARCH --push'",
   AUTHENTICATION_FAILED:
     'check the credentials: docker login, or --src-username/--dest-username with --src-password-stdin/--dest-password-stdin or MLM_SRC_PASSWORD/MLM_DEST_PASSWORD',
   CREDENTIAL_SOURCE_FAILED:
@@ -21,8 +21,16 @@ const HINTS: Record<ErrorCode | CliCode, string> = {
   PRECONDITION_FAILED: 'another writer changed the destination tag; run the command again',
   DESTINATION_UNREADABLE:
     'use credentials that may pull the destination, or pass --new-destination if the tag is new',
-  MISSING_CHILDREN: 'drop --no-copy-children to copy them, or push them to the destination first',
-  INVALID_MANIFEST_LIST: 'both references must name a manifest list or an image index',
+  MISSING_CHILDREN:
+    'drop --no-copy-children (copyChildren: false in the library) to copy them, or push them to the destination repository first',
+  INVALID_MANIFEST_LIST:
+    'each reference must name a manifest list, an image index or a single image (Docker v2 schema 2 or OCI)',
+  DUPLICATE_PLATFORM:
+    'pass --collapse-source-duplicates to take the first entry of each platform (the one a runtime picks), or rebuild the source list',
+  NOTHING_SELECTED:
+    'check --arch against the platforms the source has (or the --src reference); --allow-empty accepts a select that takes nothing',
+  UNKNOWN_PLATFORM:
+    'pass --platform OS/ARCH[/VARIANT] (e.g. linux/arm64) for a source whose config names none, or push a list instead',
   TIMEOUT: 'the registry did not answer in time; check the network or raise --timeout',
   ABORTED: 'interrupted; run the command again to finish',
   NETWORK_ERROR:
@@ -118,6 +126,12 @@ export function errorMessage(error: unknown): string {
   if (code === 'DESTINATION_NOT_FOUND') {
     const image = (error as { image?: unknown }).image;
     return `destination '${String(image)}' does not exist`;
+  }
+  if (code === 'MISSING_CHILDREN') {
+    // The library's words name its option; the hint names the flag.
+    const { image, digests } = error as { image?: unknown; digests?: unknown };
+    const list = Array.isArray(digests) ? digests.map(String) : [];
+    return `the destination repository of '${String(image)}' lacks ${list.length} manifest(s) the new list names (${list.join(', ')})`;
   }
   const text = oneLine(error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
   return `${text}${registryDetails(error, text)}`;

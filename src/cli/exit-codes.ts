@@ -12,7 +12,7 @@ export type CliCode = UsageError['code'] | OutputFileError['code'];
  * |---|---|
  * | 0 | done (also: nothing to change, dry run, help, version) |
  * | 1 | failed (any other error; in `bulk`, at least one job failed) |
- * | 2 | usage error (bad or missing flag, invalid reference, destination given by digest) |
+ * | 2 | usage error (bad or missing flag, invalid reference, destination given by digest, `--arch` selecting nothing) |
  * | 3 | conflict: other writers kept this merge from making sure of its platforms |
  * | 4 | not found: the source, or (for `merge`) the destination, does not exist |
  * | 5 | authentication failed: credentials missing, rejected or lacking access, or their source (Docker config, podman auth.json, credential helper) failed; a destination these credentials cannot read |
@@ -39,7 +39,7 @@ export const ExitCode = {
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Error codes (the library's `error.code`) that are the user's input being wrong. */
-const USAGE_CODES = codes('INVALID_REFERENCE', 'INVALID_OPTION', 'USAGE');
+const USAGE_CODES = codes('INVALID_REFERENCE', 'INVALID_OPTION', 'USAGE', 'NOTHING_SELECTED');
 const NOT_FOUND_CODES = codes('NOT_FOUND', 'DESTINATION_NOT_FOUND');
 const AUTH_CODES = codes(
   'AUTHENTICATION_FAILED',

@@ -1,5 +1,11 @@
 import { type CliWritable, withWrite } from './io.js';
-import type { MergeResult, PlannedEntry, ReplacedEntry } from './library.js';
+import {
+  MediaTypes,
+  type MergeResult,
+  normalizeMediaType,
+  type PlannedEntry,
+  type ReplacedEntry,
+} from './library.js';
 
 /** A plan entry as the summary and `--json` print it. */
 type PlanEntry = PlannedEntry & Partial<Pick<ReplacedEntry, 'previousDigest'>>;
@@ -95,6 +101,10 @@ export function formatSummary(result: MergeResult, ctx: RunContext, style: Style
       `  a push would first copy ${result.childrenToCopy.length} manifest(s) the destination repository lacks`,
     );
   }
+  const from = result.destinationMediaType;
+  if (from !== undefined && from !== normalizeMediaType(result.mediaType)) {
+    lines.push(`  media type: ${mediaTypeName(from)} -> ${mediaTypeName(result.mediaType)}`);
+  }
   const verification = result.verification;
   if (verification && verification.restored.length > 0) {
     lines.push(
@@ -125,6 +135,17 @@ export function formatSummary(result: MergeResult, ctx: RunContext, style: Style
   return `${lines.join('\n')}\n`;
 }
 
+/** A media type as the summary names it: `Docker manifest list`, `OCI image index`… */
+function mediaTypeName(mediaType: string): string {
+  const names: Record<string, string> = {
+    [MediaTypes.DOCKER_MANIFEST_LIST]: 'Docker manifest list',
+    [MediaTypes.OCI_IMAGE_INDEX]: 'OCI image index',
+    [MediaTypes.DOCKER_MANIFEST]: 'Docker image manifest (a single image)',
+    [MediaTypes.OCI_IMAGE_MANIFEST]: 'OCI image manifest (a single image)',
+  };
+  return names[normalizeMediaType(mediaType)] ?? mediaType;
+}
+
 /** The machine-readable result of one merge (`--json`). Stable field names. */
 export function resultJson(
   result: MergeResult,
@@ -146,6 +167,9 @@ export function resultJson(
     dryRun: result.outcome === 'dry-run',
     digest: result.digest,
     mediaType: result.mediaType,
+    ...(result.destinationMediaType !== undefined
+      ? { destinationMediaType: result.destinationMediaType }
+      : {}),
     size: result.bytes.byteLength,
     added: result.plan.added.map(entry),
     replaced: result.plan.replaced.map(entry),
@@ -154,6 +178,7 @@ export function resultJson(
     attempts: result.attempts,
     destinationDigest: result.destinationDigest,
     ...(result.verification ? { verification: result.verification } : {}),
+    warnings: result.warnings,
     ...extra,
   };
 }

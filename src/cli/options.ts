@@ -48,6 +48,12 @@ export interface MergeOptions extends CommonOptions {
   arch?: string[];
   /** `select` only. */
   push?: boolean;
+  /** `select` only. */
+  allowEmpty?: boolean;
+  /** `merge` only. */
+  create?: boolean;
+  platform?: string;
+  collapseSourceDuplicates?: boolean;
 }
 
 /** The flags of `push`. */
@@ -156,7 +162,29 @@ export function addSelectOptions(cmd: Command): Command {
       'architecture to take from the source (repeatable, or comma-separated)',
       collectList,
     )
-    .option('--push', 'push the new list (without it, it is only printed)');
+    .option('--push', 'push the new list (without it, it is only printed)')
+    .option('--allow-empty', 'accept --arch names none of which is in the source (no error)');
+}
+
+/** Adds the options of `merge` and `select` about what the source may be. */
+export function addInputOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--platform <os/arch[/variant]>',
+      "platform of a single-image --src whose config names none, e.g. linux/arm64 (the config's wins)",
+    )
+    .option(
+      '--collapse-source-duplicates',
+      'take the first entry of each platform a source list names twice (else an error)',
+    );
+}
+
+/** Adds `merge`'s own options. */
+export function addMergeOptions(cmd: Command): Command {
+  return cmd.option(
+    '--create',
+    "create a missing destination tag with the source's entries (else an error)",
+  );
 }
 
 /** Adds `push`'s own options. */

@@ -6,6 +6,8 @@ import type { CliIo } from './io.js';
 import {
   addBulkOptions,
   addCommonOptions,
+  addInputOptions,
+  addMergeOptions,
   addPushOptions,
   addReferenceOptions,
   addSelectOptions,
@@ -62,12 +64,14 @@ Environment: NO_COLOR turns colors off; DOCKER_CONFIG moves Docker's config.
 
 const MERGE_HELP = `
 merge: the new list holds every entry of the source, plus each destination entry whose
-platform the source lacks. The destination must exist (create it with 'select --push').
-Manifests the destination repository lacks are copied first (unless --no-copy-children);
-a list equal to the destination's is not pushed (unless --force).
+platform the source lacks. The destination must exist, unless --create. Either side may be
+a list, an index or a single image (its platform read from its config; --platform when it
+names none). Manifests the destination repository lacks are copied first (unless
+--no-copy-children); a list equal to the destination's is not pushed (unless --force).
 
 Examples:
   $ ${NAME} merge --src quay.io/acme/app:1.2-s390x --dest quay.io/acme/app:1.2
+  $ ${NAME} merge --src quay.io/acme/app:1.3-amd64 --dest quay.io/acme/app:1.3 --create
   $ ${NAME} merge --src localhost:5000/app:new --dest localhost:5000/app:latest --dry-run --json
   $ echo "$PW" | ${NAME} merge --src ... --dest ... --dest-username ci --dest-password-stdin
 `;
@@ -75,7 +79,7 @@ Examples:
 const SELECT_HELP = `
 select: the new list holds the source's entries of the given architectures, plus every
 other entry of the destination (which may not exist yet). It is printed, and pushed only
-with --push.
+with --push. --arch names none of which is in the source are an error (--allow-empty).
 
 Examples:
   $ ${NAME} select --src quay.io/acme/app:next --dest quay.io/acme/app:1.2 --arch amd64,arm64
@@ -214,6 +218,8 @@ export function buildProgram(
       .addHelpText('after', mode === 'merge' ? MERGE_HELP : SELECT_HELP);
     addReferenceOptions(cmd);
     if (mode === 'select') addSelectOptions(cmd);
+    else addMergeOptions(cmd);
+    addInputOptions(cmd);
     addCommonOptions(cmd);
     cmd.action(async (opts: MergeOptions) => setExit(await runMerge(mode, opts, env)));
   }

@@ -98,12 +98,11 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
           bar?.done();
           out.summary(lineFor(event.outcome, jobs, out));
           // Which job failed, and why: on stderr always, even with --quiet or --json.
-          if (event.outcome.status === 'rejected') {
-            const job = jobs[event.index] as BulkJob;
-            out.failure(
-              event.outcome.error,
-              `job ${(fileIndex[event.index] as number) + 1} (${job.src} -> ${job.dest}): `,
-            );
+          const job = jobs[event.index] as BulkJob;
+          const prefix = `job ${(fileIndex[event.index] as number) + 1} (${job.src} -> ${job.dest}): `;
+          if (event.outcome.status === 'rejected') out.failure(event.outcome.error, prefix);
+          if (event.outcome.status === 'fulfilled') {
+            for (const warning of event.outcome.result.warnings) out.warn(prefix + warning);
           }
         }
         const job = jobs[event.index];

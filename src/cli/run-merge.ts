@@ -3,7 +3,11 @@ import { type ResolvedCredentials, resolveCredentials, secretsOf } from './crede
 import { ExitCode } from './exit-codes.js';
 import { formatSummary, type RunContext, resultJson } from './format.js';
 import type { CliIo } from './io.js';
-import { ManifestListMerger, parseImageReference } from './library.js';
+import {
+  ManifestListMerger,
+  type ManifestListMergerOptions,
+  parseImageReference,
+} from './library.js';
 import { type CommonOptions, type MergeOptions, mergerProtocolOptions } from './options.js';
 import { Output } from './output.js';
 import { OutputFile, OutputFileError } from './output-file.js';
@@ -100,7 +104,7 @@ export function checkDestination(dest: string): void {
   const ref = parseImageReference(dest);
   if (ref.digest !== undefined) {
     throw new UsageError(
-      `the destination '${dest}' is a digest; give a tag to push to, e.g. ${ref.host}/${ref.repository}:latest`,
+      `the destination '${dest}' is a digest; give a tag to push to, e.g. ${ref.host}/${ref.repository}:${ref.tag ?? 'latest'}`,
     );
   }
 }
@@ -112,6 +116,7 @@ export function mergerFor(
   clients: OpenClients,
   opts: CommonOptions,
   out: Output,
+  inputs: Partial<ManifestListMergerOptions> = {},
 ): ManifestListMerger {
   return new ManifestListMerger({
     srcImage: src,
@@ -121,8 +126,25 @@ export function mergerFor(
     match: opts.match,
     copyChildren: opts.copyChildren,
     ...mergerProtocolOptions(opts),
+    ...inputs,
     logger: out.mergerLogger(),
   });
+}
+
+/** The library options of the flags about what the source and destination may be. */
+function mergerInputOptions(
+  command: 'merge' | 'select',
+  opts: MergeOptions,
+): Pick<
+  ManifestListMergerOptions,
+  'platform' | 'collapseSourceDuplicates' | 'allowEmpty' | 'createDestination'
+> {
+  return {
+    ...(opts.platform !== undefined ? { platform: opts.platform } : {}),
+    ...(opts.collapseSourceDuplicates ? { collapseSourceDuplicates: true } : {}),
+    ...(command === 'select' && opts.allowEmpty ? { allowEmpty: true } : {}),
+    ...(command === 'merge' && opts.create ? { createDestination: true } : {}),
+  };
 }
 
 /** Runs `merge` or `select` (the two modes) and prints the result. Returns the exit code. */
@@ -153,7 +175,7 @@ export async function runMerge(
 
     const clients = await openClients(opts, env, out);
     close = clients.close;
-    const merger = mergerFor(src, dest, clients, opts, out);
+    const merger = mergerFor(src, dest, clients, opts, out, mergerInputOptions(command, opts));
     const call = {
       dryRun: opts.dryRun === true,
       force: opts.force === true,
@@ -183,8 +205,10 @@ export async function runMerge(
       }
     }
     if (toStdout) out.raw(result.bytes);
+    for (const warning of result.warnings) out.warn(warning);
     out.summary(formatSummary(result, ctx, out.style));
-    if (command === 'select' && result.outcome !== 'pushed' && opts.output === undefined) {
+    // The list itself only for a select that does not push (docs/cli.md), whatever the outcome.
+    if (command === 'select' && opts.push !== true && opts.output === undefined) {
       out.summary(`${text.endsWith('\n') ? text : `${text}\n`}`);
     }
     out.quietLine(result.digest);

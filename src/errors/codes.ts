@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'DESTINATION_NOT_FOUND'
   | 'DESTINATION_UNREADABLE'
   | 'DIGEST_MISMATCH'
+  | 'DUPLICATE_PLATFORM'
   | 'INCOMPATIBLE_MEDIA_TYPE'
   | 'INVALID_CHILD_MANIFEST'
   | 'INVALID_DIGEST'
@@ -31,9 +32,11 @@ export type ErrorCode =
   | 'NESTING_TOO_DEEP'
   | 'NETWORK_ERROR'
   | 'NOT_FOUND'
+  | 'NOTHING_SELECTED'
   | 'PRECONDITION_FAILED'
   | 'REGISTRY_ERROR'
   | 'TIMEOUT'
+  | 'UNKNOWN_PLATFORM'
   | 'UNSUPPORTED_OPERATION';
 
 /** Every {@link ErrorCode} once: a `Record` over the union, so none can be left out. */
@@ -46,6 +49,7 @@ const EVERY_CODE: Record<ErrorCode, true> = {
   DESTINATION_NOT_FOUND: true,
   DESTINATION_UNREADABLE: true,
   DIGEST_MISMATCH: true,
+  DUPLICATE_PLATFORM: true,
   INCOMPATIBLE_MEDIA_TYPE: true,
   INVALID_CHILD_MANIFEST: true,
   INVALID_DIGEST: true,
@@ -57,9 +61,11 @@ const EVERY_CODE: Record<ErrorCode, true> = {
   NESTING_TOO_DEEP: true,
   NETWORK_ERROR: true,
   NOT_FOUND: true,
+  NOTHING_SELECTED: true,
   PRECONDITION_FAILED: true,
   REGISTRY_ERROR: true,
   TIMEOUT: true,
+  UNKNOWN_PLATFORM: true,
   UNSUPPORTED_OPERATION: true,
 };
 
@@ -72,9 +78,11 @@ export type RegistryErrorCode = Extract<
   | 'REGISTRY_ERROR'
   | 'NETWORK_ERROR'
   | 'NOT_FOUND'
+  | 'NOTHING_SELECTED'
   | 'PRECONDITION_FAILED'
   | 'AUTHENTICATION_FAILED'
   | 'DIGEST_MISMATCH'
+  | 'DUPLICATE_PLATFORM'
   | 'MANIFEST_TOO_LARGE'
   | 'TIMEOUT'
   | 'ABORTED'

@@ -9,7 +9,8 @@ export interface DestinationErrorDetails extends MergerErrorOptions {
 /**
  * `mergeManifestLists()` (the merge mode) needs an existing destination list and found none: the
  * destination client threw a not-found error (see {@link isNotFoundError}) for the tag.
- * Create the tag first, e.g. with `mergeSelectedArchitectures(archs, { push: true })`.
+ * Pass `createDestination: true` to create it with the source's entries, or create it with
+ * `mergeSelectedArchitectures(archs, { push: true })`.
  *
  * @example
  * ```ts
@@ -28,7 +29,7 @@ export class DestinationNotFoundError extends ManifestListMergerError {
 
   constructor(details: DestinationErrorDetails) {
     super(
-      `Destination image '${details.image}' does not exist; mergeManifestLists() needs one (use mergeSelectedArchitectures() to create it)`,
+      `Destination image '${details.image}' does not exist; mergeManifestLists() needs one (pass createDestination: true to create it with the source's entries)`,
       details,
     );
     this.image = details.image;

@@ -36,6 +36,11 @@ export {
   type DigestMismatchErrorDetails,
   type DigestMismatchSource,
 } from './digest-mismatch-error.js';
+export {
+  type DuplicatedPlatform,
+  DuplicatePlatformError,
+  type DuplicatePlatformErrorDetails,
+} from './duplicate-platform-error.js';
 export { hasErrorCode, isManifestListMergerError } from './guards.js';
 export {
   IncompatibleMediaTypeError,
@@ -76,6 +81,10 @@ export {
 } from './nesting-too-deep-error.js';
 export { NetworkError, type NetworkErrorDetails } from './network-error.js';
 export { NotFoundError, type NotFoundErrorDetails } from './not-found-error.js';
+export {
+  NothingSelectedError,
+  type NothingSelectedErrorDetails,
+} from './nothing-selected-error.js';
 export { PreconditionFailedError } from './precondition-failed-error.js';
 export { redact } from './redact.js';
 export { RegistryError, type RegistryErrorDetails } from './registry-error.js';
@@ -86,6 +95,11 @@ export {
   type TimeoutKind,
   type TimeoutPhase,
 } from './request-timeout-error.js';
+export {
+  UnknownPlatformError,
+  type UnknownPlatformErrorDetails,
+  type UnknownPlatformReason,
+} from './unknown-platform-error.js';
 export {
   UnsupportedOperationError,
   type UnsupportedOperationErrorDetails,

@@ -110,7 +110,6 @@ export function createAxios(setup: AxiosSetup): AxiosInstance {
     const method = (config.method ?? 'get').toUpperCase();
     const url = redact(config.url ?? '');
     setup.counts[kind] += 1;
-    log(setup.logger, 'debug', `${method} ${url} (${kind}, attempt ${attempt})`);
     try {
       setup.onRequest?.({ method, url, kind, attempt });
     } catch {
@@ -119,9 +118,18 @@ export function createAxios(setup: AxiosSetup): AxiosInstance {
     return config;
   });
   // Registered before axios-retry's, so a body that fails here is retried like a request.
+  // The request log: one line per request sent, with what answered it (a status, or the
+  // network error), so a 401 challenge and its retry read as two different lines.
   instance.interceptors.response.use(
-    (response) => readResponseBody(response, setup.timeoutMs),
+    (response) => {
+      log(setup.logger, 'debug', `${requestLine(response.config)}: ${response.status}`);
+      return readResponseBody(response, setup.timeoutMs);
+    },
     (error: AxiosError) => {
+      if (error.config) {
+        const answer = error.response?.status ?? error.code ?? error.message;
+        log(setup.logger, 'debug', `${requestLine(error.config)}: ${answer}`);
+      }
       error.config?.mlmBodyPlan?.onHeaders();
       return Promise.reject(error);
     },
@@ -146,6 +154,14 @@ export function createAxios(setup: AxiosSetup): AxiosInstance {
     },
   });
   return instance;
+}
+
+/** `GET https://… (registry, attempt 1)`: a request as the debug log names it. */
+function requestLine(config: InternalAxiosRequestConfig): string {
+  const kind = config.mlmKind ?? 'registry';
+  const attempt = (config['axios-retry']?.retryCount ?? 0) + 1;
+  const method = (config.method ?? 'get').toUpperCase();
+  return `${method} ${redact(config.url ?? '')} (${kind}, attempt ${attempt})`;
 }
 
 /**

@@ -30,6 +30,19 @@ const MEDIA_TYPE =
  * ```
  */
 export function parseManifestList(input: ManifestListInput): ManifestList {
+  return parseList(input, true);
+}
+
+/**
+ * {@link parseManifestList} without its refusal of two entries of one platform: for callers
+ * that decide themselves what duplicates mean (the merger collapses a destination's, and
+ * refuses a source's unless told otherwise). Every other check is the same.
+ */
+export function parseManifestListWithDuplicates(input: ManifestListInput): ManifestList {
+  return parseList(input, false);
+}
+
+function parseList(input: ManifestListInput, refuseDuplicates: boolean): ManifestList {
   const doc = toJson(input);
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new InvalidManifestListError({
@@ -82,6 +95,7 @@ export function parseManifestList(input: ManifestListInput): ManifestList {
   manifests.forEach((entry, index) => {
     const at = `manifests[${index}]`;
     validateDescriptor(entry, at);
+    if (!refuseDuplicates) return;
     const key = entryKey(entry);
     if (key === undefined) return;
     const first = seen.get(key);

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { type MatchMode, normalizePlatform } from '../manifest/platform.js';
-import type { ReadonlyEntry } from './entries.js';
+import { entryKind, type ReadonlyEntry } from './entries.js';
 
 /** A predicate telling whether an image entry's architecture was asked for. */
 export type EligibilityTest = (entry: ReadonlyEntry) => boolean;
@@ -54,6 +54,24 @@ export function eligibilityTest(
         (w.variant === undefined || w.variant === variant),
     );
   };
+}
+
+/**
+ * The names of `eligibleArchs` that select no image of `entries` (attestations and entries
+ * without a platform are never selected by a name), in the order given.
+ *
+ * @throws {InvalidOptionError} as {@link eligibilityTest}, for a malformed name.
+ */
+export function unmatchedEligible(
+  eligibleArchs: readonly string[],
+  entries: readonly ReadonlyEntry[],
+  match: MatchMode,
+): string[] {
+  const images = entries.filter((entry) => entryKind(entry) === 'image');
+  return eligibleArchs.filter((name) => {
+    const eligible = eligibilityTest([name], match);
+    return !images.some(eligible);
+  });
 }
 
 function parseEligible(name: string): Wanted {

@@ -2,6 +2,7 @@
 import { ConflictError } from '../errors/conflict-error.js';
 import { MissingChildrenError } from '../errors/missing-children-error.js';
 import { log } from '../logger.js';
+import { normalizeMediaType } from '../manifest/media-types.js';
 import { repositoryKey } from '../manifest/reference.js';
 import type { ManifestDescriptor, ManifestList } from '../manifest/types.js';
 import {
@@ -56,6 +57,8 @@ class Attempts {
   readonly #seen = new Set<string>(); // other writers' lists seen during our PUTs
   readonly #restored = new Set<string>();
   readonly #others: Contribution[] = [];
+  /** What the reads and the merge found worth telling, each line once. */
+  readonly #warnings = new Set<string>();
   #mine: Contribution[] = [];
   /** Set once a push of ours has landed and was overwritten: the restore phase. */
   #lost: Contribution[] | undefined;
@@ -65,6 +68,8 @@ class Attempts {
   #base: string | undefined;
   #polls = 0;
   readonly #ctx: ChildrenContext;
+  /** The media type the destination held when first read (`undefined`: it did not exist). */
+  readonly #destMediaType: string | undefined;
 
   constructor(
     private readonly request: PublishRequest,
@@ -73,18 +78,29 @@ class Attempts {
     private readonly src: Side,
     private dest: DestRead,
   ) {
+    const first = dest.side?.fetched.mediaType;
+    this.#destMediaType = first === undefined ? undefined : normalizeMediaType(first);
     this.#ctx = childrenContextOf(request);
   }
 
   async run(): Promise<MergeResult> {
     const { settings, destImage, call } = this.request;
     const { logger, match } = settings;
+    for (const line of this.src.warnings ?? []) this.#warnings.add(line);
     for (let attempt = 1; ; attempt++) {
       for (const entry of this.dest.side?.list.manifests ?? []) this.#present.add(entry.digest);
+      for (const line of this.dest.side?.warnings ?? []) this.#warnings.add(line);
       let missing: ManifestDescriptor[];
       if (this.#lost === undefined) {
         const merged = mergeLists(this.request, this.src, this.dest.side, attempt);
-        const { planned, plan, step } = planPublish(merged, this.src, this.dest.side, match, call);
+        for (const line of merged.warnings) this.#warnings.add(line);
+        const { planned, plan, step } = planPublish(
+          merged.list,
+          this.src,
+          this.dest.side,
+          match,
+          call,
+        );
         this.#planned = planned;
         this.#plan = plan;
         this.#base = this.dest.observed.digest;
@@ -271,6 +287,8 @@ class Attempts {
     return publishResult(this.#planned as Planned, this.src, this.#plan as MergePlan, {
       destinationDigest,
       ...report,
+      warnings: [...this.#warnings],
+      ...(this.#destMediaType ? { destinationMediaType: this.#destMediaType } : {}),
     });
   }
 }

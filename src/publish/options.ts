@@ -1,6 +1,8 @@
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import type { Logger } from '../logger.js';
 import { silentLogger } from '../logger.js';
 import type { MatchMode } from '../manifest/platform.js';
+import type { Platform } from '../manifest/types.js';
 import type { DockerListConversion } from '../merge/finalize.js';
 import type { RegistryClient } from '../registry/client.js';
 import { numberOption } from '../util/options.js';
@@ -130,6 +132,44 @@ export interface ManifestListMergerOptions {
    * @default 10
    */
   maxAttempts?: number;
+  /**
+   * The platform of a single-image source (an image manifest, not a list) whose config blob
+   * names no `os` and `architecture`: `'os/arch'` or `'os/arch/variant'`, or a
+   * {@link Platform}. A config that names them wins (the result's `warnings` then say this
+   * was not used). Without it, such a source is an {@link UnknownPlatformError}. Lists and
+   * the destination are not affected.
+   * @default undefined
+   * @example
+   * ```ts
+   * new ManifestListMerger({ srcImage: 'quay.io/acme/app:1.2-arm64', destImage, platform: 'linux/arm64/v8' });
+   * ```
+   */
+  platform?: string | Platform;
+  /**
+   * A source list naming one platform more than once (as `buildah manifest add` leaves them)
+   * is taken with the first entry of each platform, the one a runtime picks (a warning in
+   * the result says so), instead of refused with a {@link DuplicatePlatformError}. A
+   * destination's duplicates are always collapsed that way. Has no effect with `match:
+   * 'architecture'`, which takes both sides as they are, as pubtools-quay does.
+   * @default false
+   */
+  collapseSourceDuplicates?: boolean;
+  /**
+   * The select mode: accept eligible architectures none of which is in the source (the result
+   * then takes nothing from it, and is empty without a destination) instead of a
+   * {@link NothingSelectedError}. An eligible architecture missing from the source while
+   * others are there is only a warning in the result.
+   * @default false
+   */
+  allowEmpty?: boolean;
+  /**
+   * The merge mode: when the destination tag does not exist, create it with the source's
+   * entries (their children copied, pushed with `If-None-Match: *` and verified as any push)
+   * instead of a {@link DestinationNotFoundError}. The select mode always creates a missing
+   * destination.
+   * @default false
+   */
+  createDestination?: boolean;
 }
 
 /** Options of one merge call. */
@@ -190,7 +230,12 @@ type ConstructionKey =
  * How a merger publishes, every option resolved to its value (the defaults applied, numbers
  * checked): what the pipeline reads, never `undefined`.
  */
-export type PublishSettings = Required<Omit<ManifestListMergerOptions, ConstructionKey>>;
+export type PublishSettings = Required<
+  Omit<ManifestListMergerOptions, ConstructionKey | 'platform'>
+> & {
+  /** The fallback platform of a single-image source, parsed. */
+  platform: Platform | undefined;
+};
 
 /** A merge call's options, resolved; `push` is the call's (always true for the merge mode). */
 export type CallSettings = Required<Omit<SelectCallOptions, 'signal'>> & {
@@ -223,7 +268,43 @@ export function resolveSettings(options: ManifestListMergerOptions): PublishSett
         : numberOption('settleTime', options.settleTime, 0, { min: 0, max: 600_000 }),
     newDestination: options.newDestination === true,
     maxAttempts: whole('maxAttempts', options.maxAttempts, 10, 1000),
+    platform: platformOption(options.platform),
+    collapseSourceDuplicates: options.collapseSourceDuplicates === true,
+    allowEmpty: options.allowEmpty === true,
+    createDestination: options.createDestination === true,
   };
+}
+
+/**
+ * The `platform` option as a {@link Platform}: `'os/arch[/variant]'` split, an object checked.
+ *
+ * @throws {InvalidOptionError} for anything but two or three non-empty parts, or an object
+ *   without string `os` and `architecture`.
+ */
+function platformOption(value: string | Platform | undefined): Platform | undefined {
+  if (value === undefined) return undefined;
+  const invalid = (problem: string) => new InvalidOptionError({ option: 'platform', problem });
+  if (typeof value === 'string') {
+    const parts = value.trim().split('/');
+    if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === '')) {
+      throw invalid(
+        `${JSON.stringify(value)} is not a platform: expected os/arch or os/arch/variant (linux/arm64)`,
+      );
+    }
+    const [os = '', architecture = '', variant] = parts;
+    return { os, architecture, ...(variant === undefined ? {} : { variant }) };
+  }
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    typeof value.os !== 'string' ||
+    typeof value.architecture !== 'string' ||
+    value.os === '' ||
+    value.architecture === ''
+  ) {
+    throw invalid('must be os/arch[/variant] or an object with non-empty os and architecture');
+  }
+  return structuredClone(value);
 }
 
 /** A call's options, resolved; `push` as given (the merge mode passes `true`). */

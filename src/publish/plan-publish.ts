@@ -10,10 +10,30 @@ import type { CopyReport } from './children.js';
 import type { CallSettings } from './options.js';
 import type { MergeOutcome, MergeResult, PushVerification } from './result.js';
 
-/** One side of a merge as read: its exact bytes, and the list they parse to. */
+/** One side of a merge as read: its exact bytes, and the list the merge takes. */
 export interface Side {
   fetched: FetchedManifest;
+  /**
+   * The list the merge takes: the bytes parsed, with a destination's duplicate platforms
+   * collapsed, or, for a single-image manifest, the one-entry list that stands for it.
+   */
   list: ManifestList;
+  /** The list the bytes parse to, when `list` is not it (duplicate platforms collapsed). */
+  asRead?: ManifestList | undefined;
+  /** `fetched` is a single image, not a list: its bytes are never the list's. */
+  singleImage?: boolean | undefined;
+  /** What reading this side found worth telling (duplicates collapsed, a platform ignored). */
+  warnings?: readonly string[] | undefined;
+}
+
+/** What a side held as read: the list its bytes parse to (a single image's one-entry list). */
+export function listAsRead(side: Side): ManifestList {
+  return side.asRead ?? side.list;
+}
+
+/** True when `list` is exactly what `side`'s bytes hold, so they may be pushed as its bytes. */
+function holdsExactly(side: Side, list: ManifestList): boolean {
+  return side.singleImage !== true && listsEqual(list, listAsRead(side));
 }
 
 /** The list a push writes: the list, the exact bytes, their digest and media type. */
@@ -45,16 +65,17 @@ export interface PublishPlan {
 /**
  * The bytes to push for `list`: the destination's own when the list equals it (unchanged),
  * the source's own when it equals the source, else canonical JSON. A list pushed as its
- * source's bytes keeps its digest.
+ * source's bytes keeps its digest. Equal means equal to what the bytes hold: a destination
+ * whose duplicates were collapsed is not unchanged, and a single image is never a list.
  */
 export function chooseBytes(list: ManifestList, src: Side, dest: Side | undefined): Planned {
-  const unchanged = dest !== undefined && listsEqual(list, dest.list);
+  const unchanged = dest !== undefined && holdsExactly(dest, list);
   let bytes: Uint8Array;
   let mediaType: string;
   if (unchanged && dest) {
     bytes = dest.fetched.bytes;
     mediaType = dest.fetched.mediaType;
-  } else if (listsEqual(list, src.list)) {
+  } else if (holdsExactly(src, list)) {
     bytes = src.fetched.bytes;
     mediaType = src.fetched.mediaType;
   } else {
@@ -85,7 +106,8 @@ export function planPublish(
   call: Pick<CallSettings, 'push' | 'dryRun' | 'force'>,
 ): PublishPlan {
   const planned = chooseBytes(merged, src, dest);
-  const plan = describeMerge(src.list, dest?.list, merged, { match });
+  // Against the destination as it was: the duplicates collapsed out of it are `removed`.
+  const plan = describeMerge(src.list, dest && listAsRead(dest), merged, { match });
   return { planned, plan, step: stepOf(planned.unchanged, call) };
 }
 
@@ -113,6 +135,10 @@ export interface PublishReport {
   verification?: PushVerification;
   /** The digest of the destination the list was computed from (`null`: absent). @default null */
   destinationDigest?: string | null | undefined;
+  /** What the reads and the merge found worth telling. */
+  warnings?: readonly string[];
+  /** The media type the destination held when first read. */
+  destinationMediaType?: string;
 }
 
 /**
@@ -132,6 +158,7 @@ export function publishResult(
     bytes: planned.bytes,
     digest: planned.digest,
     mediaType: planned.mediaType,
+    ...(report.destinationMediaType ? { destinationMediaType: report.destinationMediaType } : {}),
     unchanged: planned.unchanged,
     ...namesBySide(src.list, planned.list),
     plan,
@@ -140,6 +167,7 @@ export function publishResult(
     attempts: report.attempts,
     destinationDigest: report.destinationDigest ?? null,
     ...(report.verification ? { verification: report.verification } : {}),
+    warnings: [...(report.warnings ?? [])],
   };
 }
 

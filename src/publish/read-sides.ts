@@ -1,15 +1,20 @@
 // The reads of a publish: both sides at once, then the destination tag again, timed.
 import { DestinationUnreadableError } from '../errors/destination-unreadable-error.js';
+import { DuplicatePlatformError } from '../errors/duplicate-platform-error.js';
 import { InvalidManifestListError } from '../errors/invalid-manifest-list-error.js';
-import { parseManifestList } from '../manifest/parse.js';
+import { singleImageOf } from '../manifest/image.js';
+import { parseManifestListWithDuplicates } from '../manifest/parse.js';
 import { registryOf } from '../manifest/reference.js';
-import type { FetchedManifest } from '../manifest/types.js';
+import type { FetchedManifest, Platform } from '../manifest/types.js';
+import { collapseDuplicates, duplicatePlatforms } from '../merge/duplicates.js';
+import type { RegistryClient } from '../registry/client.js';
 import { isNotFoundError, statusOf } from '../registry/client.js';
 import type { LagMonitor } from '../util/event-loop-lag.js';
 import { linkSignals } from '../util/signals.js';
 import type { Side } from './plan-publish.js';
 import type { TagRequest } from './request.js';
 import { RoundTrips } from './round-trips.js';
+import { singleImageSide } from './single-image.js';
 import type { TagObservation } from './tag-write.js';
 
 /** A read of the destination tag: its content (none when absent) and when it was read. */
@@ -30,6 +35,8 @@ export class SideReader {
   readonly rtt: RoundTrips;
   readonly #request: TagRequest;
   readonly #lag: LagMonitor;
+  /** Single images' platforms, by config digest: the destination is read more than once. */
+  readonly #platforms = new Map<string, Platform | undefined>();
 
   constructor(request: TagRequest, lag: LagMonitor) {
     this.#request = request;
@@ -59,7 +66,7 @@ export class SideReader {
       .getManifest(srcImage, { signal })
       .then((fetched) => {
         srcRttMs = performance.now() - sentAt;
-        return parseSide('source', srcImage, fetched);
+        return this.#side('source', srcImage, fetched, signal);
       })
       .catch(fail);
     const destPromise = this.#readDest(signal).catch(fail);
@@ -91,12 +98,9 @@ export class SideReader {
   async #readDest(signal: AbortSignal | undefined): Promise<DestRead> {
     const { destClient, destImage, call, settings } = this.#request;
     const sentAt = performance.now();
+    let fetched: FetchedManifest;
     try {
-      const fetched = await destClient.getManifest(destImage, { signal });
-      return {
-        side: parseSide('destination', destImage, fetched),
-        observed: { digest: fetched.digest, sentAt, receivedAt: performance.now() },
-      };
+      fetched = await destClient.getManifest(destImage, { signal });
     } catch (error) {
       if (!isNotFoundError(error)) throw error;
       const absent: DestRead = {
@@ -108,6 +112,51 @@ export class SideReader {
       if (settings.newDestination) return { ...absent, unreadable: true };
       throw new DestinationUnreadableError({ image: destImage, cause: error });
     }
+    const observed = { digest: fetched.digest, sentAt, receivedAt: performance.now() };
+    // Outside the try: a single image's missing config blob is no missing destination.
+    return { side: await this.#side('destination', destImage, fetched, signal), observed };
+  }
+
+  /**
+   * `fetched` as a side of the merge: a single image becomes a one-entry list (its platform
+   * from its config blob), a list is parsed, and, with `match: 'platform'`, its duplicate
+   * platforms are collapsed to the first entry of each (a destination's always, a source's
+   * only with `collapseSourceDuplicates`; otherwise a {@link DuplicatePlatformError}).
+   * `match: 'architecture'` takes lists as they are, duplicates included, as pubtools-quay.
+   */
+  async #side(
+    side: 'source' | 'destination',
+    image: string,
+    fetched: FetchedManifest,
+    signal: AbortSignal | undefined,
+  ): Promise<Side> {
+    const { settings, srcClient, destClient } = this.#request;
+    const single = singleImageOf(fetched);
+    if (single !== undefined) {
+      const client: RegistryClient = side === 'source' ? srcClient : destClient;
+      const fallback = side === 'source' ? settings.platform : undefined;
+      return singleImageSide(fetched, single, {
+        client,
+        image,
+        side,
+        fallback,
+        signal,
+        cache: this.#platforms,
+      });
+    }
+    const list = parseSide(side, image, fetched);
+    if (settings.match === 'architecture') return { fetched, list };
+    const duplicates = duplicatePlatforms(list);
+    if (duplicates.length === 0) return { fetched, list };
+    if (side === 'source' && !settings.collapseSourceDuplicates) {
+      throw new DuplicatePlatformError({ image, duplicates });
+    }
+    const names = duplicates.map((d) => `${d.platform} (${d.indexes.length} entries)`);
+    const warning =
+      side === 'source'
+        ? `The source '${image}' lists a platform more than once: ${names.join(', ')}; took the first entry of each, the one a runtime picks`
+        : `The destination '${image}' had duplicate platforms: ${names.join(', ')}; kept the first entry of each, the one a runtime picks, and removed the others`;
+    return { fetched, list: collapseDuplicates(list).list, asRead: list, warnings: [warning] };
   }
 }
 
@@ -115,10 +164,14 @@ function roundTrip(observed: TagObservation): number {
   return observed.receivedAt - observed.sentAt;
 }
 
-/** `fetched` parsed as a list; an invalid one is an error naming the side. */
-function parseSide(side: 'source' | 'destination', image: string, fetched: FetchedManifest): Side {
+/** `fetched` parsed as a list (duplicates allowed); an invalid one is an error naming the side. */
+function parseSide(
+  side: 'source' | 'destination',
+  image: string,
+  fetched: FetchedManifest,
+): Side['list'] {
   try {
-    return { fetched, list: parseManifestList(fetched.bytes) };
+    return parseManifestListWithDuplicates(fetched.bytes);
   } catch (error) {
     if (error instanceof InvalidManifestListError) {
       throw new InvalidManifestListError({

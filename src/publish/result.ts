@@ -34,6 +34,12 @@ export interface MergeResult {
   /** Media type the bytes are pushed under. */
   mediaType: string;
   /**
+   * The media type the destination tag held when it was read (a list's, or a single image's);
+   * absent when it did not exist. Differs from `mediaType` when the push changes it: a
+   * Docker manifest list that becomes an OCI image index, a single image replaced by a list.
+   */
+  destinationMediaType?: string;
+  /**
    * The new list equals the destination's (same entries in the same order, same top-level
    * fields), so a push has nothing to write. Unlike `outcome: 'unchanged'`, this is also told
    * for a dry run (would a real merge push?) and for a push made anyway with `force`.
@@ -71,6 +77,20 @@ export interface MergeResult {
    * `expectDestinationDigest` (CLI `push --expect-dest`) when the list is pushed later.
    */
   destinationDigest: string | null;
+  /**
+   * What the merge found worth telling but not worth failing for, one sentence each: a
+   * destination with duplicate platforms (collapsed to the first entry of each; the others
+   * are in `plan.removed`), an eligible architecture the source lacks, a `platform` option
+   * a single image's config overrode. Empty when there is nothing to say. Returned, not
+   * logged (the CLI prints each on stderr).
+   *
+   * @example
+   * ```ts
+   * const result = await merger.mergeSelectedArchitectures(['amd64', 's390x'], { push: true });
+   * for (const line of result.warnings) console.warn(line);
+   * ```
+   */
+  warnings: string[];
   /**
    * How the push was made sure of against other writers; absent when nothing was pushed, with
    * `soleWriter`, and after a `newDestination` push to a tag these credentials could not read.

@@ -1,7 +1,7 @@
 // After a PUT: what other writers pushed meanwhile, and whether what was promised is in the tag.
 import { ConflictError, type ConflictOperation } from '../errors/conflict-error.js';
 import { log } from '../logger.js';
-import { parseManifestList } from '../manifest/parse.js';
+import { parseManifestListWithDuplicates } from '../manifest/parse.js';
 import { withDigest } from '../manifest/reference.js';
 import type { ManifestList } from '../manifest/types.js';
 import { type Contribution, contributionsOf, lostContributions } from '../merge/contributions.js';
@@ -74,7 +74,8 @@ async function readOtherWriter(
   }
   if (fetched === undefined) throw new ConflictError(unverifiable);
   try {
-    return parseManifestList(fetched.bytes);
+    // Duplicates included: contributions take the first entry of a platform, as runtimes do.
+    return parseManifestListWithDuplicates(fetched.bytes);
   } catch {
     log(settings.logger, 'warn', `Another writer pushed ${digest}, which is not a list; ignored`);
     return undefined;

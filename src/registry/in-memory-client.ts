@@ -2,10 +2,20 @@ import { DigestMismatchError } from '../errors/digest-mismatch-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { PreconditionFailedError } from '../errors/precondition-failed-error.js';
 import { digestOf } from '../manifest/digest.js';
-import { normalizeMediaType, OCI_IMAGE_INDEX } from '../manifest/media-types.js';
+import {
+  DOCKER_MANIFEST,
+  normalizeMediaType,
+  OCI_IMAGE_INDEX,
+  OCI_IMAGE_MANIFEST,
+} from '../manifest/media-types.js';
 import { parseImageReference, repositoryKey, tagKey } from '../manifest/reference.js';
 import { computeDigest, serializeManifestList } from '../manifest/serialize.js';
-import type { FetchedManifest, ManifestList } from '../manifest/types.js';
+import type {
+  FetchedManifest,
+  ManifestDescriptor,
+  ManifestList,
+  Platform,
+} from '../manifest/types.js';
 import type {
   BlobContent,
   ManifestHead,
@@ -35,6 +45,25 @@ export interface InMemoryRegistryClientOptions {
    * @default false
    */
   honourPreconditions?: boolean;
+}
+
+/** Options of {@link InMemoryRegistryClient.setImage}. */
+export interface InMemoryImageOptions {
+  /**
+   * The platform the config blob names.
+   * @default none: the config names no `os` and `architecture`
+   */
+  platform?: Platform | undefined;
+  /**
+   * `'docker'`: a Docker v2 schema 2 manifest; `'oci'`: an OCI image manifest.
+   * @default 'oci'
+   */
+  format?: 'docker' | 'oci';
+  /**
+   * The whole config blob, as JSON, instead of the one made from `platform`.
+   * @default `{ ...platform, config: { Labels }, rootfs }`
+   */
+  config?: object;
 }
 
 interface StoredManifest {
@@ -110,6 +139,53 @@ export class InMemoryRegistryClient implements RegistryClient {
     const digest = computeDigest(bytes, algorithm);
     this.#blobs.set(`${repoKey(image)}@${digest}`, bytes);
     return digest;
+  }
+
+  /**
+   * Stores a single-image manifest under `image` (a tag or digest reference), as a
+   * one-platform `docker push` or `buildah push` leaves it: a config blob naming `platform`
+   * (its `os`, `architecture`, `variant`, `os.version`, `os.features`) in the image's
+   * repository, and a manifest of that config and no layers. The config also names `image`,
+   * so images stored under different references differ. Returns the descriptor a list entry
+   * for it holds.
+   *
+   * @example
+   * ```ts
+   * const arm64 = registry.setImage('quay.io/acme/app:1.2-arm64', {
+   *   platform: { os: 'linux', architecture: 'arm64' },
+   * });
+   * ```
+   */
+  setImage(image: string, options: InMemoryImageOptions = {}): ManifestDescriptor {
+    const { platform, format = 'oci' } = options;
+    const config = options.config ?? {
+      ...(platform ?? {}),
+      config: { Labels: { 'org.opencontainers.image.ref.name': image } },
+      rootfs: { type: 'layers', diff_ids: [] },
+    };
+    const configBytes = new TextEncoder().encode(JSON.stringify(config));
+    const mediaType = format === 'docker' ? DOCKER_MANIFEST : OCI_IMAGE_MANIFEST;
+    const manifest = {
+      schemaVersion: 2,
+      mediaType,
+      config: {
+        mediaType:
+          format === 'docker'
+            ? 'application/vnd.docker.container.image.v1+json'
+            : 'application/vnd.oci.image.config.v1+json',
+        digest: this.setBlob(image, configBytes),
+        size: configBytes.length,
+      },
+      layers: [],
+    };
+    const bytes = new TextEncoder().encode(JSON.stringify(manifest));
+    const digest = this.#store(image, bytes, mediaType);
+    return {
+      mediaType,
+      digest,
+      size: bytes.length,
+      ...(platform ? { platform: structuredClone(platform) } : {}),
+    };
   }
 
   /** Whether the repository of `image` holds manifest `digest` (no call is recorded). */

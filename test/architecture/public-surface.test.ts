@@ -11,6 +11,7 @@ const ERRORS = [
   'DestinationNotFoundError',
   'DestinationUnreadableError',
   'DigestMismatchError',
+  'DuplicatePlatformError',
   'IncompatibleMediaTypeError',
   'InvalidChildManifestError',
   'InvalidDigestError',
@@ -22,11 +23,13 @@ const ERRORS = [
   'MissingChildrenError',
   'NestingTooDeepError',
   'NetworkError',
+  'NothingSelectedError',
   'NotFoundError',
   'PreconditionFailedError',
   'RegistryError',
   'RequestAbortedError',
   'RequestTimeoutError',
+  'UnknownPlatformError',
   'UnsupportedOperationError',
 ];
 

@@ -410,6 +410,8 @@ export async function pushImage(
     layers?: number;
     tag?: string;
     annotations?: Record<string, string>;
+    /** The config names no os, architecture or variant (as some tools leave it). */
+    configWithoutPlatform?: boolean;
   },
 ): Promise<PushedImage> {
   const format = opts.format ?? 'docker';
@@ -421,10 +423,14 @@ export async function pushImage(
     ),
   );
   const configJson = {
-    architecture: platform.architecture,
-    os: platform.os,
-    ...(platform.variant ? { variant: platform.variant } : {}),
-    ...(platform['os.version'] ? { 'os.version': platform['os.version'] } : {}),
+    ...(opts.configWithoutPlatform
+      ? {}
+      : {
+          architecture: platform.architecture,
+          os: platform.os,
+          ...(platform.variant ? { variant: platform.variant } : {}),
+          ...(platform['os.version'] ? { 'os.version': platform['os.version'] } : {}),
+        }),
     created: new Date().toISOString(),
     config: { Labels: { 'test.nonce': randomBytes(6).toString('hex') } },
     rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },

@@ -18,6 +18,7 @@ const {
   DestinationNotFoundError,
   DestinationUnreadableError,
   DigestMismatchError,
+  DuplicatePlatformError,
   IncompatibleMediaTypeError,
   InvalidChildManifestError,
   InvalidDigestError,
@@ -30,10 +31,12 @@ const {
   NestingTooDeepError,
   NetworkError,
   NotFoundError,
+  NothingSelectedError,
   PreconditionFailedError,
   RegistryError,
   RequestAbortedError,
   RequestTimeoutError,
+  UnknownPlatformError,
   UnsupportedOperationError,
 } = errors;
 
@@ -102,6 +105,17 @@ const CLASSES: Row[] = [
         cause,
       }),
     /of 'r\/a:b' cannot be copied: it is not JSON/,
+  ],
+  [
+    'DuplicatePlatformError',
+    'DUPLICATE_PLATFORM',
+    () =>
+      new DuplicatePlatformError({
+        image: 'r/a:b',
+        duplicates: [{ platform: 'linux/amd64', indexes: [0, 2] }],
+        cause,
+      }),
+    /'r\/a:b' lists a platform more than once: linux\/amd64 \(manifests\[0\], manifests\[2\]\)/,
   ],
   [
     'InvalidDigestError',
@@ -182,6 +196,19 @@ const CLASSES: Row[] = [
     ),
   ],
   [
+    'NothingSelectedError',
+    'NOTHING_SELECTED',
+    () =>
+      new NothingSelectedError({
+        image: 'r/a:b',
+        eligibleArchs: ['amd46'],
+        available: ['linux/amd64'],
+        empty: true,
+        cause,
+      }),
+    /amd46 is in the source image 'r\/a:b' \(it has linux\/amd64\): the list would be empty/,
+  ],
+  [
     'PreconditionFailedError',
     'PRECONDITION_FAILED',
     () => new PreconditionFailedError({ reference: 'r/a:b', status: 412, cause }),
@@ -204,6 +231,20 @@ const CLASSES: Row[] = [
     'TIMEOUT',
     () => new RequestTimeoutError({ timeoutKind: 'deadline', timeoutMs: 60_000, cause }),
     /^The call did not finish within its deadline of 60000 ms$/,
+  ],
+  [
+    'UnknownPlatformError',
+    'UNKNOWN_PLATFORM',
+    () =>
+      new UnknownPlatformError({
+        image: 'r/a:b',
+        side: 'source',
+        reason: 'no-platform',
+        problem: 'its config names no os and architecture',
+        configDigest: A,
+        cause,
+      }),
+    /source image 'r\/a:b' is a single image whose platform cannot be read: its config names/,
   ],
   [
     'UnsupportedOperationError',

@@ -5,11 +5,11 @@ import {
   ClientsNotSetError,
   computeDigest,
   DestinationNotFoundError,
-  InvalidManifestListError,
   InvalidOptionError,
   type ManifestList,
   ManifestListMerger,
   type RegistryClient,
+  UnknownPlatformError,
 } from '../../../src/index.js';
 import { InMemoryRegistryClient } from '../../../src/registry/in-memory-client.js';
 import { entry, list } from '../../support/fixtures.js';
@@ -121,7 +121,7 @@ describe('mergeManifestLists (merge mode)', () => {
     expect(registry.calls.some((c) => c.method === 'put')).toBe(false);
   });
 
-  it('refuses a source that is a single-image manifest, naming the side, and pushes nothing', async () => {
+  it('refuses a single-image source without a config, naming the side, and pushes nothing', async () => {
     const single = JSON.stringify({
       schemaVersion: 2,
       mediaType: DOCKER_IMAGE,
@@ -130,8 +130,8 @@ describe('mergeManifestLists (merge mode)', () => {
     });
     const { registry, merger } = setup(single, list([entry('amd64')]));
     const error = await merger.mergeManifestLists().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidManifestListError);
-    expect((error as InvalidManifestListError).reason).toBe('not-a-list');
+    expect(error).toBeInstanceOf(UnknownPlatformError);
+    expect((error as UnknownPlatformError).reason).toBe('no-config');
     expect((error as Error).message).toContain(`source image '${SRC}'`);
     expect(registry.calls.some((c) => c.method === 'put')).toBe(false);
   });
