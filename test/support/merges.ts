@@ -233,3 +233,17 @@ export const merge = (
   destClient = srcClient,
   destImage = DEST,
 ) => merger(srcClient, { srcImage: BUILD, destImage, destClient }).mergeManifestLists();
+
+/** A registry holding `src` at {@link SRC} and `dest` at {@link DEST}, and a merger of the two. */
+export function setupMerger(
+  src: ManifestList,
+  dest: ManifestList | undefined,
+  extra: Partial<ManifestListMergerOptions> = {},
+): { registry: InMemoryRegistryClient; merger: ManifestListMerger } {
+  const registry = setup(src, dest);
+  return { registry, merger: merger(registry, extra) };
+}
+
+/** The manifest PUTs `registry` saw. */
+export const puts = (registry: InMemoryRegistryClient) =>
+  registry.calls.filter((c) => c.method === 'put');

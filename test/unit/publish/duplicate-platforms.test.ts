@@ -10,7 +10,7 @@ import {
   selectArchitectures,
 } from '../../../src/index.js';
 import { attestation, digest, image, list } from '../../support/fixtures.js';
-import { DEST, puts, SRC, setupMerger } from './in-memory-merger.js';
+import { DEST, puts, SRC, setupMerger } from '../../support/merges.js';
 
 const digests = (l: ManifestList) => l.manifests.map((e) => e.digest);
 

@@ -8,7 +8,7 @@ import {
   NothingSelectedError,
 } from '../../../src/index.js';
 import { artifact, image, list } from '../../support/fixtures.js';
-import { DEST, puts, SRC, setupMerger } from './in-memory-merger.js';
+import { DEST, puts, SRC, setupMerger } from '../../support/merges.js';
 
 const src = list([image('amd64', 'amd64'), image('arm64', 'arm64')]);
 
