@@ -51,6 +51,8 @@ export {
   NotFoundError,
   type NotFoundErrorDetails,
   PreconditionFailedError,
+  ReferrerCopyError,
+  type ReferrerCopyErrorDetails,
   RegistryError,
   type RegistryErrorCode,
   type RegistryErrorDetails,
@@ -149,9 +151,22 @@ export type {
   MergeCallOptions,
   SelectCallOptions,
 } from './publish/options.js';
+export type { ReferrersOptions } from './publish/referrers/options.js';
+export type {
+  ReferrerRecord,
+  ReferrerSource,
+  ReferrersReport,
+  StaleSignatures,
+} from './publish/referrers/report.js';
 export type { MergeOutcome, MergeResult, PushVerification } from './publish/result.js';
 export type { SettleTime } from './publish/settle.js';
-export type { BlobContent, ManifestHead, PutManifestOptions } from './registry/client.js';
+export type {
+  BlobContent,
+  ListReferrersOptions,
+  ManifestHead,
+  PutManifestOptions,
+  ReferrersAnswer,
+} from './registry/client.js';
 export {
   isNotFoundError,
   isPreconditionFailedError,

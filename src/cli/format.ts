@@ -1,3 +1,4 @@
+import { referrerLines } from './format-referrers.js';
 import { type CliWritable, withWrite } from './io.js';
 import type { MergeResult, PlannedEntry, ReplacedEntry } from './library.js';
 
@@ -89,6 +90,7 @@ export function formatSummary(result: MergeResult, ctx: RunContext, style: Style
       `  a push would first copy ${result.childrenToCopy.length} manifest(s) the destination repository lacks`,
     );
   }
+  lines.push(...referrerLines(result));
   const verification = result.verification;
   if (verification && verification.restored.length > 0) {
     lines.push(
@@ -143,6 +145,8 @@ export function resultJson(
     removed: result.plan.removed.map(entry),
     attempts: result.attempts,
     ...(result.verification ? { verification: result.verification } : {}),
+    ...(result.referrers ? { referrers: result.referrers } : {}),
+    ...(result.staleSignatures ? { staleSignatures: result.staleSignatures } : {}),
     ...extra,
   };
 }

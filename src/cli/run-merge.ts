@@ -2,9 +2,15 @@ import { createClients, type OpenClients } from './clients.js';
 import { type ResolvedCredentials, resolveCredentials, secretsOf } from './credentials.js';
 import { ExitCode } from './exit-codes.js';
 import { formatSummary, type RunContext, resultJson } from './format.js';
+import { staleSignaturesLine } from './format-referrers.js';
 import type { CliIo } from './io.js';
 import { ManifestListMerger, parseImageReference } from './library.js';
-import { type CommonOptions, type MergeOptions, mergerProtocolOptions } from './options.js';
+import {
+  type CommonOptions,
+  type MergeOptions,
+  mergerProtocolOptions,
+  mergerReferrerOptions,
+} from './options.js';
 import { Output } from './output.js';
 import { OutputFile, OutputFileError } from './output-file.js';
 import { UsageError } from './usage-error.js';
@@ -140,6 +146,7 @@ export async function runMerge(
       match: opts.match,
       copyChildren: opts.copyChildren,
       ...mergerProtocolOptions(opts),
+      ...mergerReferrerOptions(opts),
       logger: out.mergerLogger(),
     });
     const call = {
@@ -172,6 +179,8 @@ export async function runMerge(
     }
     if (toStdout) out.raw(result.bytes);
     out.summary(formatSummary(result, ctx, out.style));
+    const stale = staleSignaturesLine(result);
+    if (stale) out.warn(stale);
     if (command === 'select' && result.outcome !== 'pushed' && opts.output === undefined) {
       out.summary(`${text.endsWith('\n') ? text : `${text}\n`}`);
     }

@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'NETWORK_ERROR'
   | 'NOT_FOUND'
   | 'PRECONDITION_FAILED'
+  | 'REFERRER_COPY_FAILED'
   | 'REGISTRY_ERROR'
   | 'TIMEOUT'
   | 'UNSUPPORTED_OPERATION';
@@ -58,6 +59,7 @@ const EVERY_CODE: Record<ErrorCode, true> = {
   NETWORK_ERROR: true,
   NOT_FOUND: true,
   PRECONDITION_FAILED: true,
+  REFERRER_COPY_FAILED: true,
   REGISTRY_ERROR: true,
   TIMEOUT: true,
   UNSUPPORTED_OPERATION: true,

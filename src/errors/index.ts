@@ -72,6 +72,10 @@ export { NetworkError, type NetworkErrorDetails } from './network-error.js';
 export { NotFoundError, type NotFoundErrorDetails } from './not-found-error.js';
 export { PreconditionFailedError } from './precondition-failed-error.js';
 export { redact } from './redact.js';
+export {
+  ReferrerCopyError,
+  type ReferrerCopyErrorDetails,
+} from './referrer-copy-error.js';
 export { RegistryError, type RegistryErrorDetails } from './registry-error.js';
 export { RequestAbortedError } from './request-aborted-error.js';
 export {

@@ -8,6 +8,7 @@ import { listsEqual } from '../merge/equality.js';
 import { describeMerge, type MergePlan } from '../merge/plan.js';
 import type { CopyReport } from './children.js';
 import type { CallSettings } from './options.js';
+import type { ReferrersReport, StaleSignatures } from './referrers/report.js';
 import type { MergeOutcome, MergeResult, PushVerification } from './result.js';
 
 /** One side of a merge as read: its exact bytes, and the list they parse to. */
@@ -111,6 +112,10 @@ export interface PublishReport {
   /** The reports of every children copy made. */
   copies?: readonly CopyReport[];
   verification?: PushVerification;
+  /** What became of the copied manifests' referrers. */
+  referrers?: ReferrersReport;
+  /** The old list's signatures, which do not cover the new list. */
+  staleSignatures?: StaleSignatures;
 }
 
 /**
@@ -135,6 +140,8 @@ export function publishResult(
     plan,
     childrenToCopy: report.childrenToCopy ?? [],
     ...(copy ? { copy } : {}),
+    ...(report.referrers ? { referrers: report.referrers } : {}),
+    ...(report.staleSignatures ? { staleSignatures: report.staleSignatures } : {}),
     attempts: report.attempts,
     ...(report.verification ? { verification: report.verification } : {}),
   };

@@ -88,6 +88,7 @@ function merger(client: RegistryClient, extra: Partial<ManifestListMergerOptions
     srcClient: client,
     destClient: client,
     settleTime: 5,
+    referrers: false, // these tests count the write protocol's requests alone
     ...extra,
   });
 }
