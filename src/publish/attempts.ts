@@ -319,7 +319,8 @@ class Attempts {
 
   /**
    * Copies `missing` into the destination repository, or refuses without `copyChildren`;
-   * resolves the digests of every manifest copied (nested ones included).
+   * resolves the digests of every manifest copied: `missing` in list order, then the nested
+   * ones.
    */
   async #copyMissing(missing: readonly ManifestDescriptor[]): Promise<string[]> {
     if (missing.length === 0) return [];
@@ -335,7 +336,9 @@ class Attempts {
       this.#present.add(d.digest);
       this.#copied.push(d.digest);
     }
-    return report.manifests;
+    // In list order (then nested ones as copied), so that referrers are reported in order.
+    const top = new Set(missing.map((d) => d.digest));
+    return [...top, ...report.manifests.filter((d) => !top.has(d))];
   }
 
   #pushed(attempt: number, verification?: PublishReport['verification']): MergeResult {
