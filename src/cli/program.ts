@@ -57,8 +57,10 @@ Environment: NO_COLOR turns colors off; DOCKER_CONFIG moves Docker's config.
 const MERGE_HELP = `
 merge: the new list holds every entry of the source, plus each destination entry whose
 platform the source lacks. The destination must exist (create it with 'select --push').
-Manifests the destination repository lacks are copied first (unless --no-copy-children);
-a list equal to the destination's is not pushed (unless --force).
+Manifests the destination repository lacks are copied first (unless --no-copy-children),
+with their signatures, attestations and SBOMs (unless --no-referrers); a list equal to the
+destination's is not pushed (unless --force). A warning names the old list's signatures
+when the tag's digest changes: sign the new one.
 
 Examples:
   $ ${NAME} merge --src quay.io/acme/app:1.2-s390x --dest quay.io/acme/app:1.2

@@ -58,7 +58,7 @@ interface StoredManifest {
  * that uses {@link ManifestListMerger}, with no registry and no network. It records every call
  * in `calls`, keeps tags and content per `host/repository`, throws {@link NotFoundError} for
  * what it does not hold, and implements every optional method (HEAD, blob check, mount,
- * streamed blob copy). Exact bytes in, exact bytes out: digests are `sha256` of the bytes, or
+ * streamed blob copy, the referrers API with `referrersApi: true`). Exact bytes in, exact bytes out: digests are `sha256` of the bytes, or
  * `sha512` for content stored or pushed by a `sha512:…` digest reference.
  *
  * @example
