@@ -24,7 +24,13 @@ import {
   pushList,
   pushReferrer,
 } from '../../support/images.js';
-import { startAnonymousRegistry, type TestRegistry, uniqueRepo } from '../../support/registry.js';
+import {
+  startAnonymousRegistry,
+  startTokenRegistry,
+  type TestRegistry,
+  type TokenTestRegistry,
+  uniqueRepo,
+} from '../../support/registry.js';
 
 let reg: TestRegistry;
 let proxy: FaultProxy; // logs, no emulation
@@ -262,5 +268,54 @@ describe("a list's own referrers (real registry)", () => {
     expect(result.digest).toBe(src.digest);
     expect((await getManifest(reg, release, sig.tag)).digest).toBe(sig.digest);
     expect(result.staleSignatures).toMatchObject({ digest: old.digest, newListReferrers: 1 });
+  });
+});
+
+describe('under token auth, counted', () => {
+  let token: TokenTestRegistry;
+  let counted: FaultProxy;
+  beforeAll(async () => {
+    token = await startTokenRegistry();
+    counted = await startFaultProxy(token);
+  });
+  afterAll(async () => {
+    await counted?.stop();
+    await token?.stop();
+  });
+
+  it('a warm client: GET, GET, the old list’s four tag reads, PUT; no token request', async () => {
+    const repo = uniqueRepo('warm');
+    await pushList(token, repo, 'release', { platforms: ['linux/s390x'] });
+    for (const arch of ['amd64', 'arm64'])
+      await pushList(token, repo, `build-${arch}`, { platforms: [`linux/${arch}`] });
+    const client = new HttpRegistryClient({ username: token.username, password: token.password });
+    const merge = (arch: string) =>
+      new ManifestListMerger({
+        srcImage: `${counted.host}/${repo}:build-${arch}`,
+        destImage: `${counted.host}/${repo}:release`,
+        srcClient: client,
+        destClient: client,
+        soleWriter: true,
+      }).mergeManifestLists();
+    await merge('amd64'); // warms the client: tokens, and the registry's missing referrers API
+    expect(counted.log.filter((e) => e.path.includes('/referrers/'))).toHaveLength(1);
+    const before = (await getManifest(token, repo, 'release')).digest;
+    counted.clearLog();
+    token.issuer.resetCounts();
+    await merge('arm64');
+    const stem = digestTag(before);
+    const sent = counted.log.map(
+      (e) => `${e.method} ${e.path.replace(`/v2/${repo}/manifests/`, '')}`,
+    );
+    // The reads run at once (in any order), all before the PUT.
+    expect(sent.at(-1)).toBe('PUT release');
+    expect(sent.slice(0, -1).sort()).toEqual(
+      [
+        'GET build-arm64',
+        'GET release',
+        ...[stem, `${stem}.sig`, `${stem}.att`, `${stem}.sbom`].map((t) => `GET ${t}`),
+      ].sort(),
+    );
+    expect(token.issuer.counts.total).toBe(0);
   });
 });
