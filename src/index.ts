@@ -59,6 +59,8 @@ export {
   NothingSelectedError,
   type NothingSelectedErrorDetails,
   PreconditionFailedError,
+  ReferrerCopyError,
+  type ReferrerCopyErrorDetails,
   RegistryError,
   type RegistryErrorCode,
   type RegistryErrorDetails,
@@ -143,10 +145,23 @@ export type {
   PushCallOptions,
   SelectCallOptions,
 } from './publish/options.js';
+export type { ReferrersOptions } from './publish/referrers/options.js';
+export type {
+  ReferrerRecord,
+  ReferrerSource,
+  ReferrersReport,
+  StaleSignatures,
+} from './publish/referrers/report.js';
 export type { MergeOutcome, MergeResult, PushVerification } from './publish/result.js';
 export type { SettleTime } from './publish/settle.js';
 export { type Shard, type ShardableJob, shardJobs } from './publish/shard.js';
-export type { BlobContent, ManifestHead, PutManifestOptions } from './registry/client.js';
+export type {
+  BlobContent,
+  ListReferrersOptions,
+  ManifestHead,
+  PutManifestOptions,
+  ReferrersAnswer,
+} from './registry/client.js';
 export {
   isNotFoundError,
   isPreconditionFailedError,

@@ -126,7 +126,7 @@ export function logged(inner: RegistryClient, log: (line: string) => void): Regi
       return inner.putManifest(image, bytes, mediaType, options);
     },
   };
-  const { headManifest, hasBlob, mountBlob, getBlob, putBlob } = inner;
+  const { headManifest, hasBlob, mountBlob, getBlob, putBlob, listReferrers } = inner;
   if (headManifest) {
     client.headManifest = (image, options) => {
       log(`HEAD ${image}`);
@@ -137,5 +137,6 @@ export function logged(inner: RegistryClient, log: (line: string) => void): Regi
   if (mountBlob) client.mountBlob = mountBlob.bind(inner);
   if (getBlob) client.getBlob = getBlob.bind(inner);
   if (putBlob) client.putBlob = putBlob.bind(inner);
+  if (listReferrers) client.listReferrers = listReferrers.bind(inner);
   return client;
 }

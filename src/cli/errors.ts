@@ -52,6 +52,8 @@ const HINTS: Record<ErrorCode | CliCode, string> = {
     'a manifest the list names is not a valid image manifest or index in the source repository; rebuild and push it there',
   NESTING_TOO_DEEP:
     'the list names indexes nested deeper than copies follow; flatten them, or push the children to the destination first',
+  REFERRER_COPY_FAILED:
+    'a signature, attestation or SBOM of a copied image is incomplete in the source; push what it names there, delete the referrer, or pass --no-referrers',
   OUTPUT_FAILED:
     'the registry side is done; run the same command with --dry-run --output FILE to get the bytes again',
 };

@@ -1,3 +1,4 @@
+import { referrerLines } from './format-referrers.js';
 import { type CliWritable, withWrite } from './io.js';
 import {
   MediaTypes,
@@ -105,6 +106,7 @@ export function formatSummary(result: MergeResult, ctx: RunContext, style: Style
   if (from !== undefined && from !== normalizeMediaType(result.mediaType)) {
     lines.push(`  media type: ${mediaTypeName(from)} -> ${mediaTypeName(result.mediaType)}`);
   }
+  lines.push(...referrerLines(result));
   const verification = result.verification;
   if (verification && verification.restored.length > 0) {
     lines.push(
@@ -179,6 +181,8 @@ export function resultJson(
     destinationDigest: result.destinationDigest,
     ...(result.verification ? { verification: result.verification } : {}),
     warnings: result.warnings,
+    ...(result.referrers ? { referrers: result.referrers } : {}),
+    ...(result.staleSignatures ? { staleSignatures: result.staleSignatures } : {}),
     ...extra,
   };
 }

@@ -46,7 +46,9 @@ merge: the new list holds every entry of the source, plus each destination entry
 platform the source lacks. The destination must exist, unless --create. Either side may be
 a list, an index or a single image (its platform read from its config; --platform when it
 names none). Manifests the destination repository lacks are copied first (unless
---no-copy-children); a list equal to the destination's is not pushed (unless --force).
+--no-copy-children), with their signatures, attestations and SBOMs (unless --no-referrers);
+a list equal to the destination's is not pushed (unless --force). A warning names the old
+list's signatures when the tag's digest changes: sign the new one.
 
 Examples:
   $ ${NAME} merge --src quay.io/acme/app:1.2-s390x --dest quay.io/acme/app:1.2

@@ -7,6 +7,7 @@ import {
   parsePositiveInt,
   parseShard,
 } from './parse-args.js';
+import { UsageError } from './usage-error.js';
 
 /** The flags every command takes, as commander parses them (aliases not yet merged). */
 export interface CommonOptions {
@@ -20,6 +21,10 @@ export interface CommonOptions {
   destQuayPassword?: string;
   match: 'platform' | 'architecture';
   copyChildren: boolean;
+  /** `--no-referrers` sets it false. */
+  referrers: boolean;
+  referrerType?: string[];
+  referrerDepth?: number;
   soleWriter?: boolean;
   settleTime?: number;
   newDestination?: boolean;
@@ -124,6 +129,20 @@ export function addCommonOptions(cmd: Command): Command {
     )
     .option('--no-copy-children', 'fail instead of copying manifests the destination repo lacks')
     .option(
+      '--no-referrers',
+      "do not copy copied images' signatures, attestations and SBOMs, nor report the old list's",
+    )
+    .option(
+      '--referrer-type <type>',
+      'copy only referrers of this artifact type (repeatable), e.g. application/spdx+json',
+      collect,
+    )
+    .option(
+      '--referrer-depth <n>',
+      'levels of referrers followed: 2 adds signatures on SBOMs (default 3)',
+      parsePositiveInt,
+    )
+    .option(
       '--sole-writer',
       'nobody else writes the destination tag: skip the checks against other writers',
     )
@@ -224,5 +243,33 @@ export function mergerProtocolOptions(opts: CommonOptions): {
     ...(opts.soleWriter ? { soleWriter: true } : {}),
     ...(opts.settleTime !== undefined ? { settleTime: opts.settleTime } : {}),
     ...(opts.newDestination ? { newDestination: true } : {}),
+  };
+}
+
+/**
+ * The `referrers` option of the library, from `--no-referrers`, `--referrer-type` and
+ * `--referrer-depth` (none given: the library's default).
+ *
+ * @throws {UsageError} for `--no-referrers` with `--referrer-type` or `--referrer-depth`.
+ */
+export function mergerReferrerOptions(opts: CommonOptions): {
+  referrers?: false | { artifactTypes?: string[]; depth?: number };
+} {
+  const types = opts.referrerType ?? [];
+  const depth = opts.referrerDepth;
+  if (opts.referrers === false) {
+    if (types.length > 0 || depth !== undefined) {
+      throw new UsageError(
+        '--no-referrers copies no referrers; drop it, or drop --referrer-type/--referrer-depth',
+      );
+    }
+    return { referrers: false };
+  }
+  if (types.length === 0 && depth === undefined) return {};
+  return {
+    referrers: {
+      ...(types.length > 0 ? { artifactTypes: types } : {}),
+      ...(depth !== undefined ? { depth } : {}),
+    },
   };
 }

@@ -4,6 +4,7 @@ import { MIN_SECRET_LENGTH } from './credentials.js';
 import { errorMessage } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { type RunContext, resultJson, shortDigest } from './format.js';
+import { staleSignaturesLine } from './format-referrers.js';
 import { readAll } from './io.js';
 import {
   errorCode,
@@ -13,7 +14,7 @@ import {
   parseImageReference,
   shardJobs,
 } from './library.js';
-import { type BulkOptions, mergerProtocolOptions } from './options.js';
+import { type BulkOptions, mergerProtocolOptions, mergerReferrerOptions } from './options.js';
 import { Output } from './output.js';
 import { ProgressBar } from './progress.js';
 import { type CommandEnv, checkDestination, clientsFor, credentialsFor } from './run-merge.js';
@@ -87,6 +88,7 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
       match: opts.match,
       copyChildren: opts.copyChildren,
       ...mergerProtocolOptions(opts),
+      ...mergerReferrerOptions(opts),
       dryRun,
       force: opts.force === true,
       concurrency: opts.concurrency ?? 4,
@@ -97,6 +99,9 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
         if (event.type === 'settled' && event.outcome) {
           bar?.done();
           out.summary(lineFor(event.outcome, jobs, out));
+          const stale =
+            event.outcome.status === 'fulfilled' && staleSignaturesLine(event.outcome.result);
+          if (stale) out.warn(`job ${event.index + 1}: ${stale}`);
           // Which job failed, and why: on stderr always, even with --quiet or --json.
           const job = jobs[event.index] as BulkJob;
           const prefix = `job ${(fileIndex[event.index] as number) + 1} (${job.src} -> ${job.dest}): `;

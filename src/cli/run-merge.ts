@@ -2,13 +2,19 @@ import { createClients, type OpenClients } from './clients.js';
 import { type ResolvedCredentials, resolveCredentials, secretsOf } from './credentials.js';
 import { ExitCode } from './exit-codes.js';
 import { formatSummary, type RunContext, resultJson } from './format.js';
+import { staleSignaturesLine } from './format-referrers.js';
 import type { CliIo } from './io.js';
 import {
   ManifestListMerger,
   type ManifestListMergerOptions,
   parseImageReference,
 } from './library.js';
-import { type CommonOptions, type MergeOptions, mergerProtocolOptions } from './options.js';
+import {
+  type CommonOptions,
+  type MergeOptions,
+  mergerProtocolOptions,
+  mergerReferrerOptions,
+} from './options.js';
 import { Output } from './output.js';
 import { OutputFile, OutputFileError } from './output-file.js';
 import { UsageError } from './usage-error.js';
@@ -175,7 +181,10 @@ export async function runMerge(
 
     const clients = await openClients(opts, env, out);
     close = clients.close;
-    const merger = mergerFor(src, dest, clients, opts, out, mergerInputOptions(command, opts));
+    const merger = mergerFor(src, dest, clients, opts, out, {
+      ...mergerInputOptions(command, opts),
+      ...mergerReferrerOptions(opts),
+    });
     const call = {
       dryRun: opts.dryRun === true,
       force: opts.force === true,
@@ -207,6 +216,8 @@ export async function runMerge(
     if (toStdout) out.raw(result.bytes);
     for (const warning of result.warnings) out.warn(warning);
     out.summary(formatSummary(result, ctx, out.style));
+    const stale = staleSignaturesLine(result);
+    if (stale) out.warn(stale);
     // The list itself only for a select that does not push (docs/cli.md), whatever the outcome.
     if (command === 'select' && opts.push !== true && opts.output === undefined) {
       out.summary(`${text.endsWith('\n') ? text : `${text}\n`}`);

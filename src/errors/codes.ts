@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'NOTHING_SELECTED'
   | 'PRECONDITION_FAILED'
+  | 'REFERRER_COPY_FAILED'
   | 'REGISTRY_ERROR'
   | 'TIMEOUT'
   | 'UNKNOWN_PLATFORM'
@@ -63,6 +64,7 @@ const EVERY_CODE: Record<ErrorCode, true> = {
   NOT_FOUND: true,
   NOTHING_SELECTED: true,
   PRECONDITION_FAILED: true,
+  REFERRER_COPY_FAILED: true,
   REGISTRY_ERROR: true,
   TIMEOUT: true,
   UNKNOWN_PLATFORM: true,

@@ -87,6 +87,10 @@ export {
 } from './nothing-selected-error.js';
 export { PreconditionFailedError } from './precondition-failed-error.js';
 export { redact } from './redact.js';
+export {
+  ReferrerCopyError,
+  type ReferrerCopyErrorDetails,
+} from './referrer-copy-error.js';
 export { RegistryError, type RegistryErrorDetails } from './registry-error.js';
 export { RequestAbortedError } from './request-aborted-error.js';
 export {

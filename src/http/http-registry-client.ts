@@ -1,14 +1,17 @@
 import type { FetchedManifest } from '../manifest/types.js';
 import type {
   BlobContent,
+  ListReferrersOptions,
   ManifestHead,
   PutManifestOptions,
+  ReferrersAnswer,
   RegistryClient,
   RequestOptions,
 } from '../registry/client.js';
 import { Blobs } from './blobs.js';
 import { Manifests } from './manifests.js';
 import { type HttpRegistryClientOptions, resolveOptions } from './options.js';
+import { Referrers } from './referrers.js';
 import type { RequestCounts } from './request-event.js';
 import { Session } from './session.js';
 
@@ -39,6 +42,7 @@ export class HttpRegistryClient implements RegistryClient {
   readonly #session: Session;
   readonly #manifests: Manifests;
   readonly #blobs: Blobs;
+  readonly #referrers: Referrers;
 
   /**
    * @throws {InvalidOptionError} when a numeric option is not a finite number in its range
@@ -49,6 +53,7 @@ export class HttpRegistryClient implements RegistryClient {
     this.#session = new Session(resolved);
     this.#manifests = new Manifests(this.#session, resolved.maxManifestBytes);
     this.#blobs = new Blobs(this.#session);
+    this.#referrers = new Referrers(this.#session, resolved.maxManifestBytes);
   }
 
   /** How many requests this client has sent so far, by kind (retries and redirects included). */
@@ -193,6 +198,33 @@ export class HttpRegistryClient implements RegistryClient {
     options: RequestOptions = {},
   ): Promise<void> {
     return this.#blobs.put(image, digest, blob, options);
+  }
+
+  /**
+   * The OCI 1.1 referrers API: `GET /v2/<repository>/referrers/<digest>` (`?artifactType=`
+   * when asked), the descriptors of the manifests in the repository of `image` whose
+   * `subject` is `digest`, every page followed (`Link: <…>; rel="next"`, at most 32), each
+   * page capped at `maxManifestBytes`. `filtersApplied` is the registry's
+   * `OCI-Filters-Applied` header: without `artifactType` in it, the answer is not filtered.
+   * Resolves `undefined` when the registry answers 404: it has no referrers API (CNCF
+   * distribution 2.8 has none).
+   *
+   * @throws {RegistryError} for an answer that is not an image index, or past 32 pages.
+   * @throws {InvalidDigestError} before any request for a malformed digest or another algorithm.
+   * @example
+   * ```ts
+   * const answer = await client.listReferrers('ghcr.io/ns/app', digest, {
+   *   artifactType: 'application/spdx+json',
+   * });
+   * if (answer === undefined) console.log('no referrers API: read the sha256-<hex> tag');
+   * ```
+   */
+  listReferrers(
+    image: string,
+    digest: string,
+    options: ListReferrersOptions = {},
+  ): Promise<ReferrersAnswer | undefined> {
+    return this.#referrers.list(image, digest, options);
   }
 
   /** A credential-free description for logs. */

@@ -277,6 +277,19 @@ export function withDigest(image: string, digest: string): string {
   return `${ref.host}/${ref.repository}@${digest}`;
 }
 
+/**
+ * `host/repository:tag`: the tag `tag` in the repository of `image`.
+ *
+ * @example
+ * ```ts
+ * withTag('quay.io/ns/app@sha256:…', 'sha256-0123….sig'); // 'quay.io/ns/app:sha256-0123….sig'
+ * ```
+ */
+export function withTag(image: string, tag: string): string {
+  const ref = parseImageReference(image);
+  return `${ref.host}/${ref.repository}:${tag}`;
+}
+
 /** The host the registry API of `image` answers on (`registry-1.docker.io` for Docker Hub). */
 export function registryOf(image: string): string {
   return parseImageReference(image).apiHost;

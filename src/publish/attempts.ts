@@ -15,6 +15,7 @@ import { finalizeList } from '../merge/finalize.js';
 import type { MergePlan } from '../merge/plan.js';
 import type { LagMonitor } from '../util/event-loop-lag.js';
 import { sleep } from '../util/sleep.js';
+import { Limiter } from '../util/worker-pool.js';
 import {
   type ChildrenContext,
   type CopyReport,
@@ -32,6 +33,8 @@ import {
   type Side,
 } from './plan-publish.js';
 import { type DestRead, SideReader } from './read-sides.js';
+import { ReferrerCopier } from './referrers/copy.js';
+import { StaleSignatureCheck } from './referrers/stale.js';
 import type { PublishRequest } from './request.js';
 import type { MergeResult } from './result.js';
 import { failedPutBackoffMs, pushTag } from './tag-write.js';
@@ -70,6 +73,10 @@ class Attempts {
   readonly #ctx: ChildrenContext;
   /** The media type the destination held when first read (`undefined`: it did not exist). */
   readonly #destMediaType: string | undefined;
+  /** Referrers follow copied manifests (unless off, or within one repository). */
+  readonly #referrers: ReferrerCopier | undefined;
+  /** The old list's signatures, which a changed tag leaves behind (unless referrers are off). */
+  readonly #stale: StaleSignatureCheck | undefined;
 
   constructor(
     private readonly request: PublishRequest,
@@ -80,7 +87,34 @@ class Attempts {
   ) {
     const first = dest.side?.fetched.mediaType;
     this.#destMediaType = first === undefined ? undefined : normalizeMediaType(first);
-    this.#ctx = childrenContextOf(request);
+    const { srcClient, srcImage, destClient, destImage, settings, call } = request;
+    // One bound on requests in flight for everything a round does besides its reads and PUT.
+    const limiter = new Limiter(settings.copyConcurrency);
+    this.#ctx = { ...childrenContextOf(request), limiter };
+    const across = repositoryKey(srcImage) !== repositoryKey(destImage);
+    const { referrers, logger } = settings;
+    this.#referrers =
+      referrers.enabled && settings.copyChildren && across
+        ? new ReferrerCopier({
+            srcClient,
+            srcImage,
+            destClient,
+            destImage,
+            limiter,
+            maxIndexDepth: settings.maxIndexDepth,
+            signal: call.signal,
+            logger,
+            settings: referrers,
+          })
+        : undefined;
+    this.#stale = referrers.enabled
+      ? new StaleSignatureCheck({
+          client: destClient,
+          image: destImage,
+          limiter,
+          signal: call.signal,
+        })
+      : undefined;
   }
 
   async run(): Promise<MergeResult> {
@@ -108,11 +142,18 @@ class Attempts {
           if (step.outcome === 'unchanged' && call.push) {
             log(logger, 'info', `'${destImage}' already holds this list; nothing to push`);
           }
+          if (step.outcome === 'not-pushed' && this.#referrers) {
+            // What the caller's own upload would need: the children and their referrers.
+            const childrenToCopy = (await this.#missingChildren(planned.list)).map((d) => d.digest);
+            await this.#followReferrers(childrenToCopy, false);
+            return this.#result({ outcome: step.outcome, attempts: attempt, childrenToCopy });
+          }
           return this.#result({ outcome: step.outcome, attempts: attempt });
         }
-        missing = await this.#missingChildren(planned.list);
+        missing = await this.#missingAndStale(planned);
         if (step.next === 'dry-run') {
           const childrenToCopy = missing.map((d) => d.digest);
+          await this.#followReferrers(childrenToCopy, false);
           return this.#result({ outcome: 'dry-run', attempts: attempt, childrenToCopy });
         }
         this.#mine = contributionsOf(planned.list, {
@@ -131,7 +172,7 @@ class Attempts {
         for (const c of this.#lost) this.#restored.add(c.platform);
         missing = await this.#missingChildren(this.#planned.list);
       }
-      await this.#copyMissing(missing);
+      await this.#followReferrers(await this.#copyMissing(missing), true);
       const done = await this.#push(attempt);
       if (done) return done;
     }
@@ -256,20 +297,61 @@ class Attempts {
     return findMissingChildren(list.manifests, this.#present, this.#ctx);
   }
 
-  /** Copies `missing` into the destination repository, or refuses without `copyChildren`. */
-  async #copyMissing(missing: readonly ManifestDescriptor[]): Promise<void> {
-    if (missing.length === 0) return;
+  /**
+   * The children the destination lacks ({@link #missingChildren}) and, at the same time, the
+   * signatures of the destination's list that this merge would leave behind.
+   */
+  async #missingAndStale(planned: Planned): Promise<ManifestDescriptor[]> {
+    const { srcImage, destImage } = this.request;
+    const sameRepository = repositoryKey(srcImage) === repositoryKey(destImage);
+    const ownBytes = planned.digest === this.src.fetched.digest;
+    const [missing, stale] = await Promise.allSettled([
+      this.#missingChildren(planned.list),
+      this.#stale?.prepare(
+        this.dest.side?.fetched.digest,
+        planned.digest,
+        ownBytes && sameRepository,
+      ),
+    ]);
+    if (missing.status === 'rejected') throw missing.reason;
+    if (stale.status === 'rejected') throw stale.reason;
+    return missing.value;
+  }
+
+  /**
+   * Follows the referrers of `copied` (manifests copied into the destination, or to be),
+   * and of the list itself when it is pushed as the source's own bytes: copies them when
+   * `write`, else only finds them.
+   */
+  async #followReferrers(copied: readonly string[], write: boolean): Promise<void> {
+    if (!this.#referrers) return;
+    const planned = this.#planned as Planned;
+    const own = planned.digest === this.src.fetched.digest ? [planned.digest] : [];
+    await this.#referrers.follow([...copied, ...own], write);
+  }
+
+  /**
+   * Copies `missing` into the destination repository, or refuses without `copyChildren`;
+   * resolves the digests of every manifest copied: `missing` in list order, then the nested
+   * ones.
+   */
+  async #copyMissing(missing: readonly ManifestDescriptor[]): Promise<string[]> {
+    if (missing.length === 0) return [];
     if (!this.request.settings.copyChildren) {
       throw new MissingChildrenError({
         image: this.request.destImage,
         digests: missing.map((d) => d.digest),
       });
     }
-    this.#copies.push(await copyChildren(missing, this.#ctx));
+    const report = await copyChildren(missing, this.#ctx);
+    this.#copies.push(report);
     for (const d of missing) {
       this.#present.add(d.digest);
       this.#copied.push(d.digest);
     }
+    // In list order (then nested ones as copied), so that referrers are reported in order.
+    const top = new Set(missing.map((d) => d.digest));
+    return [...top, ...report.manifests.filter((d) => !top.has(d))];
   }
 
   #pushed(attempt: number, verification?: PublishReport['verification']): MergeResult {
@@ -283,12 +365,20 @@ class Attempts {
   }
 
   #result(report: PublishReport): MergeResult {
+    const planned = this.#planned as Planned;
+    const copier = this.#referrers;
+    const staleSignatures =
+      report.outcome === 'pushed' || report.outcome === 'dry-run'
+        ? this.#stale?.result(planned.digest, copier?.referrersOf(planned.digest) ?? 0)
+        : undefined;
     const destinationDigest = this.#base ?? null;
-    return publishResult(this.#planned as Planned, this.src, this.#plan as MergePlan, {
+    return publishResult(planned, this.src, this.#plan as MergePlan, {
       destinationDigest,
       ...report,
       warnings: [...this.#warnings],
       ...(this.#destMediaType ? { destinationMediaType: this.#destMediaType } : {}),
+      ...(copier?.used ? { referrers: copier.report() } : {}),
+      ...(staleSignatures ? { staleSignatures } : {}),
     });
   }
 }

@@ -24,8 +24,10 @@ export interface ChildrenContext {
   concurrency: number;
   signal?: AbortSignal | undefined;
   /**
-   * One bound shared by every request of a copy, however deeply indexes nest (set by
-   * {@link copyChildren}); without it each call bounds its own fan-out by `concurrency`.
+   * One bound shared by every request of a copy, however deeply indexes nest. Set by
+   * {@link copyChildren} when not given; give one to bound several copies together (the
+   * referrers of a list's children). Without it each call bounds its own fan-out by
+   * `concurrency`.
    */
   limiter?: Limiter | undefined;
   /**
@@ -132,7 +134,7 @@ export async function copyChildren(
   // rejects: no blob or manifest is written behind a merge that already failed.
   const stop = new AbortController();
   const signal = linkSignals(outer.signal, stop.signal);
-  const limiter = new Limiter(outer.concurrency);
+  const limiter = outer.limiter ?? new Limiter(outer.concurrency);
   const ctx: ChildrenContext = { ...outer, signal, limiter };
   const halt = (error: unknown): void => {
     if (!stop.signal.aborted) stop.abort(error);

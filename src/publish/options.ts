@@ -7,6 +7,11 @@ import type { DockerListConversion } from '../merge/finalize.js';
 import type { RegistryClient } from '../registry/client.js';
 import { numberOption } from '../util/options.js';
 import { DEFAULT_MAX_INDEX_DEPTH } from './children.js';
+import {
+  type ReferrerSettings,
+  type ReferrersOptions,
+  resolveReferrers,
+} from './referrers/options.js';
 import type { SettleTime } from './settle.js';
 
 /**
@@ -86,6 +91,18 @@ export interface ManifestListMergerOptions {
    * @default true
    */
   copyChildren?: boolean;
+  /**
+   * Referrers follow the manifests a merge copies: when a child (an image) is copied into
+   * the destination repository, its signatures, attestations and SBOMs in the source
+   * repository are copied too (found by the OCI referrers API, the `sha256-<hex>` tag schema
+   * and cosign's `.sig` / `.att` / `.sbom` tags), and so is the source list's own when the
+   * list is pushed as the source's bytes into another repository. The referrers of the list
+   * a merge replaces are reported (`MergeResult.staleSignatures`), never copied onto the new
+   * list. `false` turns all of it off (no referrer is looked for); an object filters by
+   * artifact type and sets the depth. See docs/publishing.md.
+   * @default true (every artifact type, 3 levels)
+   */
+  referrers?: boolean | ReferrersOptions;
   /**
    * How many existence checks and blob transfers run at once while checking and copying
    * children.
@@ -231,10 +248,12 @@ type ConstructionKey =
  * checked): what the pipeline reads, never `undefined`.
  */
 export type PublishSettings = Required<
-  Omit<ManifestListMergerOptions, ConstructionKey | 'platform'>
+  Omit<ManifestListMergerOptions, ConstructionKey | 'platform' | 'referrers'>
 > & {
   /** The fallback platform of a single-image source, parsed. */
   platform: Platform | undefined;
+  /** The `referrers` option, resolved. */
+  referrers: ReferrerSettings;
 };
 
 /** A merge call's options, resolved; `push` is the call's (always true for the merge mode). */
@@ -254,6 +273,7 @@ export function resolveSettings(options: ManifestListMergerOptions): PublishSett
     logger: options.logger ?? silentLogger,
     match: options.match ?? 'platform',
     copyChildren: options.copyChildren ?? true,
+    referrers: resolveReferrers(options.referrers),
     copyConcurrency: whole('copyConcurrency', options.copyConcurrency, 4, 256),
     maxIndexDepth: numberOption('maxIndexDepth', options.maxIndexDepth, DEFAULT_MAX_INDEX_DEPTH, {
       min: 0,

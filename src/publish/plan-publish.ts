@@ -8,6 +8,7 @@ import { listsEqual } from '../merge/equality.js';
 import { describeMerge, type MergePlan } from '../merge/plan.js';
 import type { CopyReport } from './children.js';
 import type { CallSettings } from './options.js';
+import type { ReferrersReport, StaleSignatures } from './referrers/report.js';
 import type { MergeOutcome, MergeResult, PushVerification } from './result.js';
 
 /** One side of a merge as read: its exact bytes, and the list the merge takes. */
@@ -139,6 +140,10 @@ export interface PublishReport {
   warnings?: readonly string[];
   /** The media type the destination held when first read. */
   destinationMediaType?: string;
+  /** What became of the copied manifests' referrers. */
+  referrers?: ReferrersReport;
+  /** The old list's signatures, which do not cover the new list. */
+  staleSignatures?: StaleSignatures;
 }
 
 /**
@@ -164,6 +169,8 @@ export function publishResult(
     plan,
     childrenToCopy: report.childrenToCopy ?? [],
     ...(copy ? { copy } : {}),
+    ...(report.referrers ? { referrers: report.referrers } : {}),
+    ...(report.staleSignatures ? { staleSignatures: report.staleSignatures } : {}),
     attempts: report.attempts,
     destinationDigest: report.destinationDigest ?? null,
     ...(report.verification ? { verification: report.verification } : {}),

@@ -1,6 +1,7 @@
 import type { ManifestList } from '../manifest/types.js';
 import type { MergePlan } from '../merge/plan.js';
 import type { CopyReport } from './children.js';
+import type { ReferrersReport, StaleSignatures } from './referrers/report.js';
 
 /**
  * How a merge (or a push of given bytes, `pushManifestList`) ended:
@@ -63,12 +64,27 @@ export interface MergeResult {
   plan: MergePlan;
   /**
    * Digests of the manifests the destination repository lacks: copied by this push, or, for a
-   * dry run, to be copied by one. Not checked (empty) for a `'not-pushed'` result: ask with
-   * `dryRun: true` to know before uploading it yourself.
+   * dry run, to be copied by one. For a `'not-pushed'` result into another repository they are
+   * checked (with their referrers) unless `referrers: false`; otherwise not checked (empty):
+   * ask with `dryRun: true` to know before uploading it yourself.
    */
   childrenToCopy: string[];
   /** What the children copy did (absent when nothing was copied). */
   copy?: CopyReport;
+  /**
+   * The referrers (signatures, attestations, SBOMs) of the manifests copied into the
+   * destination repository, and of the list itself when its source bytes were pushed
+   * there: copied with them, or, for a dry run and a `'not-pushed'` result, to be copied by
+   * a push. Absent when nothing was copied (or would be), and with `referrers: false`.
+   */
+  referrers?: ReferrersReport;
+  /**
+   * The signatures and attestations of the list this merge replaced in the destination tag
+   * (for a dry run: would replace). They sign the old list's bytes, not the new list's, and
+   * are never copied onto it: sign `digest`. Absent when the tag did not change, was new,
+   * the old list had none, for a `'not-pushed'` result, and with `referrers: false`.
+   */
+  staleSignatures?: StaleSignatures;
   /** Read-merge-write rounds used (more than 1 when another writer moved the tag). */
   attempts: number;
   /**

@@ -1,4 +1,4 @@
-import type { FetchedManifest } from '../manifest/types.js';
+import type { Descriptor, FetchedManifest } from '../manifest/types.js';
 
 /** What {@link RegistryClient.headManifest} tells about a manifest without downloading it. */
 export interface ManifestHead {
@@ -118,6 +118,37 @@ export interface RegistryClient {
     blob: BlobContent,
     options?: RequestOptions,
   ): Promise<void>;
+  /**
+   * Optional: the OCI 1.1 referrers API, `GET /v2/<repository>/referrers/<digest>`: the
+   * manifests in the repository of `image` (its tag or digest is ignored) whose `subject` is
+   * `digest`. Resolves `undefined` (or throws a not-found error) when the registry has no
+   * referrers API (it answers 404); the merger then reads the referrers tag schema
+   * (`sha256-<hex>`) instead. A client without this method is taken as a registry without
+   * the API.
+   */
+  listReferrers?(
+    image: string,
+    digest: string,
+    options?: ListReferrersOptions,
+  ): Promise<ReferrersAnswer | undefined>;
+}
+
+/** Options of {@link RegistryClient.listReferrers}. */
+export interface ListReferrersOptions extends RequestOptions {
+  /**
+   * Ask only for referrers of this artifact type (`?artifactType=`). A registry that applied
+   * the filter says so (`filtersApplied`); one that did not answers every referrer.
+   * @default undefined (every referrer)
+   */
+  artifactType?: string;
+}
+
+/** What the referrers API answered: the referrers' descriptors, and the filters it applied. */
+export interface ReferrersAnswer {
+  /** One descriptor per manifest whose `subject` is the digest asked about. */
+  manifests: Descriptor[];
+  /** The filters the registry applied (its `OCI-Filters-Applied` header), e.g. `['artifactType']`. */
+  filtersApplied: string[];
 }
 
 /** A blob being streamed: its size and its bytes, as any async iterable of chunks. */

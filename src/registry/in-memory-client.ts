@@ -9,8 +9,10 @@ import {
   OCI_IMAGE_MANIFEST,
 } from '../manifest/media-types.js';
 import { parseImageReference, repositoryKey, tagKey } from '../manifest/reference.js';
+import { artifactTypeOf } from '../manifest/referrers.js';
 import { computeDigest, serializeManifestList } from '../manifest/serialize.js';
 import type {
+  Descriptor,
   FetchedManifest,
   ManifestDescriptor,
   ManifestList,
@@ -18,8 +20,10 @@ import type {
 } from '../manifest/types.js';
 import type {
   BlobContent,
+  ListReferrersOptions,
   ManifestHead,
   PutManifestOptions,
+  ReferrersAnswer,
   RegistryClient,
   RequestOptions,
 } from './client.js';
@@ -27,10 +31,10 @@ import type {
 /** One call recorded by {@link InMemoryRegistryClient}. */
 export interface InMemoryCall {
   /** Which client method was called. */
-  method: 'get' | 'head' | 'put' | 'hasBlob' | 'mountBlob' | 'getBlob' | 'putBlob';
+  method: 'get' | 'head' | 'put' | 'hasBlob' | 'mountBlob' | 'getBlob' | 'putBlob' | 'referrers';
   /** The image reference the call named, as given. */
   image: string;
-  /** The blob digest, for blob calls. */
+  /** The blob digest, for blob calls; the subject's digest, for `referrers`. */
   digest?: string;
   /** For `put`: the precondition sent (`If-Match` digest, or `*` for `If-None-Match`). */
   precondition?: string;
@@ -45,6 +49,14 @@ export interface InMemoryRegistryClientOptions {
    * @default false
    */
   honourPreconditions?: boolean;
+  /**
+   * Answer the OCI 1.1 referrers API (`listReferrers`) from the stored manifests whose
+   * `subject` names the digest, filtering by `artifactType` when asked, as a registry with
+   * the API would. Without it `listReferrers` resolves `undefined`, as CNCF distribution 2.8
+   * answers 404, and the merger falls back to the referrers tag schema (`sha256-<hex>`).
+   * @default false
+   */
+  referrersApi?: boolean;
 }
 
 /** Options of {@link InMemoryRegistryClient.setImage}. */
@@ -76,7 +88,7 @@ interface StoredManifest {
  * that uses {@link ManifestListMerger}, with no registry and no network. It records every call
  * in `calls`, keeps tags and content per `host/repository`, throws {@link NotFoundError} for
  * what it does not hold, and implements every optional method (HEAD, blob check, mount,
- * streamed blob copy). Exact bytes in, exact bytes out: digests are `sha256` of the bytes, or
+ * streamed blob copy, the referrers API with `referrersApi: true`). Exact bytes in, exact bytes out: digests are `sha256` of the bytes, or
  * `sha512` for content stored or pushed by a `sha512:…` digest reference.
  *
  * @example
@@ -99,6 +111,7 @@ export class InMemoryRegistryClient implements RegistryClient {
   readonly #tags = new Map<string, string>();
   readonly #blobs = new Map<string, Uint8Array>();
   readonly #honourPreconditions: boolean;
+  readonly #referrersApi: boolean;
 
   /**
    * @example
@@ -108,6 +121,7 @@ export class InMemoryRegistryClient implements RegistryClient {
    */
   constructor(options: InMemoryRegistryClientOptions = {}) {
     this.#honourPreconditions = options.honourPreconditions === true;
+    this.#referrersApi = options.referrersApi === true;
   }
 
   /**
@@ -306,6 +320,43 @@ export class InMemoryRegistryClient implements RegistryClient {
     this.#blobs.set(`${repoKey(image)}@${digest}`, bytes);
   }
 
+  /**
+   * The referrers API (with `referrersApi: true`): a descriptor of each manifest in the
+   * repository of `image` whose `subject` is `digest`; `undefined` without the option.
+   */
+  async listReferrers(
+    image: string,
+    digest: string,
+    options: ListReferrersOptions = {},
+  ): Promise<ReferrersAnswer | undefined> {
+    options.signal?.throwIfAborted();
+    this.calls.push({ method: 'referrers', image, digest });
+    if (!this.#referrersApi) return undefined;
+    const prefix = `${repoKey(image)}@`;
+    const manifests: Descriptor[] = [];
+    for (const [key, stored] of this.#manifests) {
+      if (!key.startsWith(prefix)) continue;
+      const doc = readJson(stored.bytes) as {
+        subject?: { digest?: unknown };
+        annotations?: Record<string, string>;
+      };
+      if (doc?.subject?.digest !== digest) continue;
+      const artifactType = artifactTypeOf(doc);
+      if (options.artifactType !== undefined && artifactType !== options.artifactType) continue;
+      manifests.push({
+        mediaType: stored.mediaType,
+        digest: key.slice(prefix.length),
+        size: stored.bytes.length,
+        ...(artifactType !== undefined ? { artifactType } : {}),
+        ...(doc.annotations ? { annotations: doc.annotations } : {}),
+      });
+    }
+    return {
+      manifests,
+      filtersApplied: options.artifactType !== undefined ? ['artifactType'] : [],
+    };
+  }
+
   #lookup(image: string, method: string): { digest: string; stored: StoredManifest } {
     const ref = parseImageReference(image);
     const digest = ref.digest ?? this.#tags.get(tagKey(image));
@@ -347,9 +398,13 @@ function repoKey(image: string): string {
 }
 
 function readMediaType(bytes: Uint8Array): string | undefined {
+  const doc = readJson(bytes) as { mediaType?: unknown } | undefined;
+  return typeof doc?.mediaType === 'string' ? doc.mediaType : undefined;
+}
+
+function readJson(bytes: Uint8Array): unknown {
   try {
-    const doc = JSON.parse(new TextDecoder().decode(bytes)) as { mediaType?: unknown };
-    return typeof doc.mediaType === 'string' ? doc.mediaType : undefined;
+    return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     return undefined;
   }

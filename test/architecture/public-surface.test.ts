@@ -26,6 +26,7 @@ const ERRORS = [
   'NothingSelectedError',
   'NotFoundError',
   'PreconditionFailedError',
+  'ReferrerCopyError',
   'RegistryError',
   'RequestAbortedError',
   'RequestTimeoutError',

@@ -1,6 +1,8 @@
 // An HTTP proxy of the test suite's own, in front of a registry or a token issuer, that logs
 // every request and injects programmable faults; plus a tiny "other origin" server for
 // redirects and hostile realms. Authorization values are never logged or printed.
+
+import { createHash } from 'node:crypto';
 import {
   Agent,
   createServer,
@@ -86,6 +88,63 @@ export interface FaultProxy {
 export interface FaultProxyOptions {
   /** See {@link FaultProxy.honourPreconditions}. Default false. */
   honourPreconditions?: boolean;
+  /**
+   * Emulate the OCI 1.1 referrers API, which CNCF distribution 2.8 lacks: every manifest PUT
+   * through the proxy whose body has a `subject` (and that upstream accepted) is indexed, and
+   * `GET /v2/<name>/referrers/<digest>` answers an image index of their descriptors
+   * (`artifactType` = the manifest's, else its config's media type; its annotations), filtered
+   * by `?artifactType=` with `OCI-Filters-Applied: artifactType`. Default false.
+   */
+  referrers?: boolean;
+}
+
+/** A descriptor the emulated referrers API lists. */
+interface ReferrerDescriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  artifactType?: string;
+  annotations?: Record<string, string>;
+}
+
+const MANIFEST_PUT = /^\/v2\/(.+)\/manifests\/[^/]+$/;
+const REFERRERS_GET = /^\/v2\/(.+)\/referrers\/([^/]+)$/;
+
+/** The referrers index entry of a manifest PUT, or undefined when it names no subject. */
+function referrerOf(
+  body: Buffer,
+  contentType: string | undefined,
+): { subject: string; descriptor: ReferrerDescriptor } | undefined {
+  let doc: {
+    mediaType?: unknown;
+    artifactType?: unknown;
+    config?: { mediaType?: unknown };
+    subject?: { digest?: unknown };
+    annotations?: Record<string, string>;
+  };
+  try {
+    doc = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const subject = doc?.subject?.digest;
+  if (typeof subject !== 'string') return undefined;
+  const artifactType =
+    typeof doc.artifactType === 'string'
+      ? doc.artifactType
+      : typeof doc.config?.mediaType === 'string'
+        ? doc.config.mediaType
+        : undefined;
+  return {
+    subject,
+    descriptor: {
+      mediaType: typeof doc.mediaType === 'string' ? doc.mediaType : (contentType ?? ''),
+      digest: `sha256:${createHash('sha256').update(body).digest('hex')}`,
+      size: body.length,
+      ...(artifactType !== undefined ? { artifactType } : {}),
+      ...(doc.annotations ? { annotations: doc.annotations } : {}),
+    },
+  };
 }
 
 interface ActiveRule {
@@ -194,6 +253,8 @@ export async function startFaultProxy(
     preconditionFailures: 0,
   };
   const tagLocks = new Map<string, Promise<void>>();
+  /** `<name>@<subject digest>` → the descriptors of the manifests naming it (referrers emulation). */
+  const referrers = new Map<string, ReferrerDescriptor[]>();
   const upstreamOrigin = upstreamUrl.origin;
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const rules: ActiveRule[] = [];
@@ -287,6 +348,18 @@ export async function startFaultProxy(
     entry: ProxyLogEntry,
     fault?: FaultAction,
   ): void => {
+    const put = options.referrers && req.method === 'PUT' ? MANIFEST_PUT.exec(entry.path) : null;
+    const sent: Buffer[] = [];
+    if (put) req.on('data', (chunk: Buffer) => sent.push(chunk));
+    const index = (status: number): void => {
+      if (!put || status !== 201) return;
+      const found = referrerOf(Buffer.concat(sent), req.headers['content-type']);
+      if (!found) return;
+      const key = `${put[1]}@${found.subject}`;
+      const list = referrers.get(key) ?? [];
+      if (!list.some((d) => d.digest === found.descriptor.digest)) list.push(found.descriptor);
+      referrers.set(key, list);
+    };
     const upReq = request(
       {
         agent,
@@ -312,6 +385,8 @@ export async function startFaultProxy(
         }
         const status = up.statusCode ?? 502;
         entry.status = status;
+        if (req.readableEnded) index(status);
+        else req.once('end', () => index(status));
         if (fault?.action === 'replace-body') {
           collect(up)
             .then((original) => {
@@ -346,10 +421,41 @@ export async function startFaultProxy(
     });
   };
 
+  /** The emulated referrers API's answer (see {@link FaultProxyOptions.referrers}). */
+  const answerReferrers = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    entry: ProxyLogEntry,
+    match: RegExpExecArray,
+  ): void => {
+    req.resume();
+    const wanted = new URLSearchParams(entry.query).get('artifactType');
+    const all = referrers.get(`${match[1]}@${match[2]}`) ?? [];
+    const manifests = wanted === null ? all : all.filter((d) => d.artifactType === wanted);
+    const body = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests,
+    });
+    entry.status = 200;
+    res.writeHead(200, {
+      'content-type': 'application/vnd.oci.image.index.v1+json',
+      'content-length': String(Buffer.byteLength(body)),
+      ...(wanted !== null ? { 'oci-filters-applied': 'artifactType' } : {}),
+    });
+    res.end(body);
+  };
+
   const server = createServer((req, res) => {
     const entry: ProxyLogEntry = requestSummary(req);
     log.push(entry);
     const active = rules.find((r) => r.remaining > 0 && matches(r.rule, req, entry.path));
+    const referrersGet =
+      options.referrers && req.method === 'GET' ? REFERRERS_GET.exec(entry.path) : null;
+    if (!active && referrersGet) {
+      answerReferrers(req, res, entry, referrersGet);
+      return;
+    }
     if (!active) {
       forward(req, res, entry);
       return;

@@ -578,3 +578,148 @@ export async function pushList(
     descriptor: { mediaType, digest, size: bytes.length },
   };
 }
+
+// ---------------------------------------------------------------------------------------
+// Referrers: OCI artifacts with a `subject`, the referrers tag schema, cosign signatures.
+
+/** The layer media type of a cosign signature. */
+export const COSIGN_SIMPLESIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
+
+/** `sha256:abc…` → `sha256-abc…`: the referrers tag schema's tag (and cosign's tag stem). */
+export function digestTag(digest: string): string {
+  return digest.replace(':', '-');
+}
+
+/** A referrer pushed by {@link pushReferrer}: its descriptor as an index lists it, and its layer. */
+export interface PushedReferrer extends PushedManifest {
+  descriptor: Descriptor;
+  layer: Descriptor;
+}
+
+/**
+ * Pushes an OCI artifact whose `subject` is `subject` (an SBOM unless `artifactType` says
+ * otherwise): an empty config, one layer of `artifactType`, pushed by digest. Unless
+ * `tagSchema: false`, it is added to the repository's `sha256-<hex>` index (read, append,
+ * PUT), as a client pushing to a registry without the referrers API does.
+ */
+export async function pushReferrer(
+  t: RegistryTarget,
+  repo: string,
+  subject: Descriptor,
+  opts: { artifactType?: string; tagSchema?: boolean; annotations?: Record<string, string> } = {},
+): Promise<PushedReferrer> {
+  const artifactType = opts.artifactType ?? 'application/spdx+json';
+  const config = await pushBlob(t, repo, Buffer.from('{}'), 'application/vnd.oci.empty.v1+json');
+  const layer = await pushBlob(
+    t,
+    repo,
+    toBytes({ about: subject.digest, nonce: randomBytes(6).toString('hex') }),
+    artifactType,
+  );
+  const mediaType = MEDIA_TYPES.ociManifest;
+  const annotations = opts.annotations ?? { 'org.example.nonce': randomBytes(4).toString('hex') };
+  const json = {
+    schemaVersion: 2,
+    mediaType,
+    artifactType,
+    config: { ...config, size: 2 },
+    layers: [layer],
+    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    annotations,
+  };
+  const bytes = toBytes(json);
+  const digest = await putManifestOk(t, repo, sha256(bytes), bytes, mediaType);
+  const descriptor: Descriptor = {
+    mediaType,
+    digest,
+    size: bytes.length,
+    artifactType,
+    annotations,
+  };
+  if (opts.tagSchema !== false) {
+    const tag = digestTag(subject.digest);
+    const res = await registryFetch(t, `/v2/${repo}/manifests/${tag}`, {
+      headers: { accept: ACCEPT_ALL },
+    });
+    const body = Buffer.from(await res.arrayBuffer());
+    const before =
+      res.status === 200
+        ? (JSON.parse(body.toString('utf8')) as { manifests: Descriptor[] })
+        : undefined;
+    const index = {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociIndex,
+      manifests: [...(before?.manifests ?? []), descriptor],
+    };
+    await putManifestOk(t, repo, tag, toBytes(index), MEDIA_TYPES.ociIndex);
+  }
+  return { repo, digest, mediaType, bytes, json, descriptor, layer };
+}
+
+/**
+ * Pushes a cosign-style signature of `subject` by hand: an OCI image manifest with a
+ * simplesigning layer (and its `dev.cosignproject.cosign/signature` annotation), under the
+ * tag `sha256-<hex>.<suffix>` (`.sig` by default).
+ */
+export async function pushCosignSignature(
+  t: RegistryTarget,
+  repo: string,
+  subject: Descriptor,
+  suffix: 'sig' | 'att' | 'sbom' = 'sig',
+): Promise<PushedManifest & { tag: string }> {
+  const payload = await pushBlob(
+    t,
+    repo,
+    toBytes({
+      critical: {
+        identity: { 'docker-reference': repo },
+        image: { 'docker-manifest-digest': subject.digest },
+        type: 'cosign container image signature',
+      },
+      optional: { nonce: randomBytes(6).toString('hex') },
+    }),
+    COSIGN_SIMPLESIGNING,
+  );
+  const config = await pushBlob(
+    t,
+    repo,
+    toBytes({
+      architecture: '',
+      os: '',
+      config: {},
+      rootfs: { type: 'layers', diff_ids: [payload.digest] },
+    }),
+    MEDIA_TYPES.ociConfig,
+  );
+  const mediaType = MEDIA_TYPES.ociManifest;
+  const json = {
+    schemaVersion: 2,
+    mediaType,
+    config,
+    layers: [
+      {
+        ...payload,
+        annotations: { 'dev.cosignproject.cosign/signature': randomBytes(48).toString('base64') },
+      },
+    ],
+  };
+  const bytes = toBytes(json);
+  const tag = `${digestTag(subject.digest)}.${suffix}`;
+  const digest = await putManifestOk(t, repo, tag, bytes, mediaType);
+  return {
+    repo,
+    digest,
+    mediaType,
+    bytes,
+    json,
+    tag,
+    descriptor: { mediaType, digest, size: bytes.length },
+  };
+}
+
+/** `DELETE /v2/<repo>/blobs/<digest>` (the test registries allow deletes); the status. */
+export async function deleteBlob(t: RegistryTarget, repo: string, digest: string): Promise<number> {
+  const res = await registryFetch(t, `/v2/${repo}/blobs/${digest}`, { method: 'DELETE' });
+  await res.arrayBuffer();
+  return res.status;
+}

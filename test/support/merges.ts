@@ -31,6 +31,7 @@ export function merger(client: RegistryClient, extra: Partial<ManifestListMerger
     srcClient: client,
     destClient: client,
     settleTime: 5,
+    referrers: false, // the tests of the write protocol count its requests alone
     ...extra,
   });
 }

@@ -33,6 +33,7 @@ const {
   NotFoundError,
   NothingSelectedError,
   PreconditionFailedError,
+  ReferrerCopyError,
   RegistryError,
   RequestAbortedError,
   RequestTimeoutError,
@@ -213,6 +214,20 @@ const CLASSES: Row[] = [
     'PRECONDITION_FAILED',
     () => new PreconditionFailedError({ reference: 'r/a:b', status: 412, cause }),
     /^r\/a:b changed since it was read: a precondition failed \(HTTP 412\)$/,
+  ],
+  [
+    'ReferrerCopyError',
+    'REFERRER_COPY_FAILED',
+    () =>
+      new ReferrerCopyError({
+        referrer: A,
+        subject: B,
+        image: 'r/a:b',
+        missingKind: 'blob',
+        missing: B,
+        cause,
+      }),
+    /^Referrer sha256:a+ of sha256:b+ cannot be copied from 'r\/a:b': its blob sha256:b+ is missing there; the list was not pushed/,
   ],
   [
     'RegistryError',
