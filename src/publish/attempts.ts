@@ -77,6 +77,8 @@ class Attempts {
   readonly #referrers: ReferrerCopier | undefined;
   /** The old list's signatures, which a changed tag leaves behind (unless referrers are off). */
   readonly #stale: StaleSignatureCheck | undefined;
+  /** The lookup of the old list's signatures, while it runs (it never rejects). */
+  #stalePending: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly request: PublishRequest,
@@ -118,6 +120,16 @@ class Attempts {
   }
 
   async run(): Promise<MergeResult> {
+    try {
+      return await this.#rounds();
+    } catch (error) {
+      // No lookup of the old list's signatures is left running behind a failure.
+      await this.#stalePending;
+      throw error;
+    }
+  }
+
+  async #rounds(): Promise<MergeResult> {
     const { settings, destImage, call } = this.request;
     const { logger, match } = settings;
     for (const line of this.src.warnings ?? []) this.#warnings.add(line);
@@ -150,12 +162,16 @@ class Attempts {
           }
           return this.#result({ outcome: step.outcome, attempts: attempt });
         }
-        missing = await this.#missingAndStale(planned);
         if (step.next === 'dry-run') {
+          missing = await this.#missingAndStale(planned);
           const childrenToCopy = missing.map((d) => d.digest);
           await this.#followReferrers(childrenToCopy, false);
           return this.#result({ outcome: 'dry-run', attempts: attempt, childrenToCopy });
         }
+        // The old list's signatures are only reported: their lookup runs alongside the
+        // children copy, the PUT and the settle window, and never delays the push.
+        this.#lookUpStale(planned);
+        missing = await this.#missingChildren(planned.list);
         this.#mine = contributionsOf(planned.list, {
           base: this.dest.side?.list,
           from: this.src.list,
@@ -319,6 +335,28 @@ class Attempts {
   }
 
   /**
+   * Starts looking up the signatures `planned` leaves behind (after any lookup still running
+   * for an earlier round); a failure becomes a warning of the result, never a failed push.
+   */
+  #lookUpStale(planned: Planned): void {
+    const stale = this.#stale;
+    if (!stale) return;
+    const { srcImage, destImage } = this.request;
+    const sameRepository = repositoryKey(srcImage) === repositoryKey(destImage);
+    const ownBytes = planned.digest === this.src.fetched.digest;
+    const before = this.dest.side?.fetched.digest;
+    this.#stalePending = this.#stalePending.then(() =>
+      stale.prepare(before, planned.digest, ownBytes && sameRepository).catch((error: unknown) => {
+        const why = error instanceof Error ? error.message : String(error);
+        this.#warnings.add(
+          `could not look up the signatures of the old list ${before}, which the new list does not carry: ${why}`,
+        );
+        stale.forget();
+      }),
+    );
+  }
+
+  /**
    * Follows the referrers of `copied` (manifests copied into the destination, or to be),
    * and of the list itself when it is pushed as the source's own bytes: copies them when
    * `write`, else only finds them.
@@ -354,7 +392,7 @@ class Attempts {
     return [...top, ...report.manifests.filter((d) => !top.has(d))];
   }
 
-  #pushed(attempt: number, verification?: PublishReport['verification']): MergeResult {
+  #pushed(attempt: number, verification?: PublishReport['verification']): Promise<MergeResult> {
     return this.#result({
       outcome: 'pushed',
       attempts: attempt,
@@ -364,7 +402,8 @@ class Attempts {
     });
   }
 
-  #result(report: PublishReport): MergeResult {
+  async #result(report: PublishReport): Promise<MergeResult> {
+    await this.#stalePending;
     const planned = this.#planned as Planned;
     const copier = this.#referrers;
     const staleSignatures =

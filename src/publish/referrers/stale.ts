@@ -18,8 +18,9 @@ export interface StaleContext {
 /**
  * The signatures a merge makes stale: the referrers and cosign tags, in the destination
  * repository, of the list the tag held (`before`), which sign its bytes and not the new
- * list's. Looked up before the push, so that a failed read pushes nothing and a dry run
- * reports the same; each digest is looked up once per merge. Reads only: nothing is ever
+ * list's. A dry run looks them up before it returns; a push looks them up alongside its
+ * children copy, PUT and settle window (a failed lookup is a warning, the push goes on);
+ * each digest is looked up once per merge. Reads only: nothing is ever
  * copied onto the new list.
  */
 export class StaleSignatureCheck {
@@ -56,6 +57,13 @@ export class StaleSignatureCheck {
     if (old.status === 'rejected') throw old.reason;
     if (signed.status === 'rejected') throw signed.reason;
     this.#counted = signed.value?.length;
+  }
+
+  /** Drops what the last {@link prepare} found: nothing is reported (its lookup failed). */
+  forget(): void {
+    this.#before = undefined;
+    this.#after = undefined;
+    this.#counted = undefined;
   }
 
   /**
