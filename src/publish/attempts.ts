@@ -79,6 +79,8 @@ class Attempts {
   readonly #stale: StaleSignatureCheck | undefined;
   /** The lookup of the old list's signatures, while it runs (it never rejects). */
   #stalePending: Promise<void> = Promise.resolve();
+  /** The list whose push leaves the old list's signatures behind, until its lookup starts. */
+  #staleTarget: { planned: Planned; before: string | undefined } | undefined;
 
   constructor(
     private readonly request: PublishRequest,
@@ -168,9 +170,8 @@ class Attempts {
           await this.#followReferrers(childrenToCopy, false);
           return this.#result({ outcome: 'dry-run', attempts: attempt, childrenToCopy });
         }
-        // The old list's signatures are only reported: their lookup runs alongside the
-        // children copy, the PUT and the settle window, and never delays the push.
-        this.#lookUpStale(planned);
+        // The old list's signatures are only reported: looked up while the push runs.
+        this.#staleTarget = { planned, before: this.dest.side?.fetched.digest };
         missing = await this.#missingChildren(planned.list);
         this.#mine = contributionsOf(planned.list, {
           base: this.dest.side?.list,
@@ -201,6 +202,12 @@ class Attempts {
     const { logger, match } = settings;
     const planned = this.#planned as Planned;
     const unverified = settings.soleWriter || this.dest.unreadable === true;
+    const stale = this.#staleTarget;
+    this.#staleTarget = undefined;
+    // Without verification the lookup overlaps the PUT; with it, the settle window and the
+    // read-back, once the PUT succeeded (requests sent alongside a PUT make its answer late,
+    // and a late answer is watched with polls).
+    if (stale && unverified) this.#lookUpStale(stale.planned, stale.before);
     log(logger, 'info', `Uploading the new manifest list to '${destImage}'`);
     const outcome = await pushTag({
       client: destClient,
@@ -212,6 +219,9 @@ class Attempts {
       rtt: reader.rtt,
       settle: settings.settleTime,
       soleWriter: unverified,
+      ...(stale && !unverified
+        ? { onPutAnswered: () => this.#lookUpStale(stale.planned, stale.before) }
+        : {}),
       lag: this.lag,
       signal: call.signal,
     });
@@ -338,13 +348,12 @@ class Attempts {
    * Starts looking up the signatures `planned` leaves behind (after any lookup still running
    * for an earlier round); a failure becomes a warning of the result, never a failed push.
    */
-  #lookUpStale(planned: Planned): void {
+  #lookUpStale(planned: Planned, before: string | undefined): void {
     const stale = this.#stale;
     if (!stale) return;
     const { srcImage, destImage } = this.request;
     const sameRepository = repositoryKey(srcImage) === repositoryKey(destImage);
     const ownBytes = planned.digest === this.src.fetched.digest;
-    const before = this.dest.side?.fetched.digest;
     this.#stalePending = this.#stalePending.then(() =>
       stale.prepare(before, planned.digest, ownBytes && sameRepository).catch((error: unknown) => {
         const why = error instanceof Error ? error.message : String(error);

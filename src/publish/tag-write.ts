@@ -48,6 +48,11 @@ export interface TagPush {
   settle: SettleTime;
   /** The caller vouches that nobody else writes the tag: no checks, no settle. */
   soleWriter: boolean;
+  /**
+   * Called once the PUT has succeeded, before the settle window: work that should not load
+   * the registry while the PUT is in flight, yet should be done by the time the tag is read back.
+   */
+  onPutAnswered?: (() => void) | undefined;
   /** Measures how long the event loop is blocked during the PUT: stretches an `'auto'` settle. */
   lag?: LagMonitor | undefined;
   signal?: AbortSignal | undefined;
@@ -124,7 +129,10 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
   const put = client.putManifest(image, push.bytes, push.mediaType, options);
   let answered = false;
   put.then(
-    () => (answered = true),
+    () => {
+      answered = true;
+      push.onPutAnswered?.();
+    },
     () => (answered = true),
   );
   // Polls stop when the settle window ends: a poll never makes the push wait longer.

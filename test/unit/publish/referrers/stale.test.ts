@@ -191,6 +191,46 @@ describe('stale signatures', () => {
     expect(result.staleSignatures?.referrers.length).toBeGreaterThan(0);
   });
 
+  it('with verification, looks them up once the PUT succeeded, during the settle window', async () => {
+    const { registry } = await signedRelease();
+    let putInFlight = false;
+    let lookupsInFlight = 0;
+    let lookupDuringPut = false;
+    let lookups = 0;
+    const watching: RegistryClient = {
+      getManifest: async (image, options) => {
+        if (!image.includes(':sha256-')) return registry.getManifest(image, options);
+        lookups++;
+        lookupsInFlight++;
+        if (putInFlight) lookupDuringPut = true;
+        try {
+          await new Promise((r) => setTimeout(r, 10));
+          return await registry.getManifest(image, options);
+        } finally {
+          lookupsInFlight--;
+        }
+      },
+      putManifest: async (...a) => {
+        putInFlight = true;
+        if (lookupsInFlight > 0) lookupDuringPut = true;
+        await new Promise((r) => setTimeout(r, 20));
+        try {
+          return await registry.putManifest(...a);
+        } finally {
+          putInFlight = false;
+        }
+      },
+    };
+    const result = await merger(watching, {
+      soleWriter: false,
+      settleTime: 30,
+    }).mergeManifestLists();
+    expect(result.verification).toBeDefined();
+    expect(lookups).toBe(4);
+    expect(lookupDuringPut).toBe(false);
+    expect(result.staleSignatures?.referrers.length).toBeGreaterThan(0);
+  });
+
   it('costs one referrers API call, then (without the API) the tag schema and cosign’s three tags', async () => {
     const { registry, d0 } = await signedRelease();
     registry.calls.length = 0;
