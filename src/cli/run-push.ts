@@ -1,13 +1,14 @@
 import { createReadStream } from 'node:fs';
 import { ExitCode } from './exit-codes.js';
 import { formatSummary, type RunContext, resultJson } from './format.js';
+import { staleSignaturesLine } from './format-referrers.js';
 import { readAllBytes } from './io.js';
 import {
   DEFAULT_MAX_MANIFEST_BYTES,
   ManifestTooLargeError,
   parseImageReference,
 } from './library.js';
-import type { PushOptions } from './options.js';
+import { mergerReferrerOptions, type PushOptions } from './options.js';
 import { Output } from './output.js';
 import { expectDestinationOf } from './parse-args.js';
 import {
@@ -63,7 +64,14 @@ export async function runPush(file: string, opts: PushOptions, env: CommandEnv):
     const clients = clientsFor(creds, opts, env, out);
     close = clients.close;
     // Without --src, children come from nowhere: the destination repository is the source.
-    const merger = mergerFor(opts.src ?? dest, dest, clients, opts, out);
+    const merger = mergerFor(
+      opts.src ?? dest,
+      dest,
+      clients,
+      opts,
+      out,
+      mergerReferrerOptions(opts),
+    );
     const result = await merger.pushManifestList(bytes, {
       ...(opts.expectDest !== undefined
         ? { expectDestinationDigest: expectDestinationOf(opts.expectDest) }
@@ -77,6 +85,8 @@ export async function runPush(file: string, opts: PushOptions, env: CommandEnv):
       source: file === '-' ? 'stdin' : file,
       destination: dest,
     };
+    const stale = staleSignaturesLine(result);
+    if (stale) out.warn(stale);
     out.summary(formatSummary(result, ctx, out.style));
     out.quietLine(result.digest);
     out.json(

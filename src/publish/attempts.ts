@@ -33,8 +33,9 @@ import {
   type Side,
 } from './plan-publish.js';
 import { type DestRead, SideReader } from './read-sides.js';
-import { ReferrerCopier } from './referrers/copy.js';
-import { StaleSignatureCheck } from './referrers/stale.js';
+import type { ReferrerCopier } from './referrers/copy.js';
+import { referrerParts } from './referrers/for-request.js';
+import type { StaleSignatureCheck } from './referrers/stale.js';
 import type { PublishRequest } from './request.js';
 import type { MergeResult } from './result.js';
 import { failedPutBackoffMs, pushTag } from './tag-write.js';
@@ -91,34 +92,12 @@ class Attempts {
   ) {
     const first = dest.side?.fetched.mediaType;
     this.#destMediaType = first === undefined ? undefined : normalizeMediaType(first);
-    const { srcClient, srcImage, destClient, destImage, settings, call } = request;
     // One bound on requests in flight for everything a round does besides its reads and PUT.
-    const limiter = new Limiter(settings.copyConcurrency);
+    const limiter = new Limiter(request.settings.copyConcurrency);
     this.#ctx = { ...childrenContextOf(request), limiter };
-    const across = repositoryKey(srcImage) !== repositoryKey(destImage);
-    const { referrers, logger } = settings;
-    this.#referrers =
-      referrers.enabled && settings.copyChildren && across
-        ? new ReferrerCopier({
-            srcClient,
-            srcImage,
-            destClient,
-            destImage,
-            limiter,
-            maxIndexDepth: settings.maxIndexDepth,
-            signal: call.signal,
-            logger,
-            settings: referrers,
-          })
-        : undefined;
-    this.#stale = referrers.enabled
-      ? new StaleSignatureCheck({
-          client: destClient,
-          image: destImage,
-          limiter,
-          signal: call.signal,
-        })
-      : undefined;
+    const parts = referrerParts(request, limiter);
+    this.#referrers = parts.copier;
+    this.#stale = parts.stale;
   }
 
   async run(): Promise<MergeResult> {
@@ -355,13 +334,9 @@ class Attempts {
     const sameRepository = repositoryKey(srcImage) === repositoryKey(destImage);
     const ownBytes = planned.digest === this.src.fetched.digest;
     this.#stalePending = this.#stalePending.then(() =>
-      stale.prepare(before, planned.digest, ownBytes && sameRepository).catch((error: unknown) => {
-        const why = error instanceof Error ? error.message : String(error);
-        this.#warnings.add(
-          `could not look up the signatures of the old list ${before}, which the new list does not carry: ${why}`,
-        );
-        stale.forget();
-      }),
+      stale.prepareOrWarn(before, planned.digest, ownBytes && sameRepository, (line) =>
+        this.#warnings.add(line),
+      ),
     );
   }
 

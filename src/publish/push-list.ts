@@ -10,6 +10,7 @@ import { contributionsOf } from '../merge/contributions.js';
 import { describeMerge } from '../merge/plan.js';
 import type { LagMonitor } from '../util/event-loop-lag.js';
 import { sleep } from '../util/sleep.js';
+import { Limiter } from '../util/worker-pool.js';
 import {
   type ChildrenContext,
   childrenContextOf,
@@ -19,6 +20,7 @@ import {
 import { underTagLock } from './pipeline.js';
 import { type Planned, type PublishReport, publishResult, type Side } from './plan-publish.js';
 import { type DestRead, SideReader } from './read-sides.js';
+import { type ReferrerParts, referrerParts } from './referrers/for-request.js';
 import type { TagRequest } from './request.js';
 import type { MergeResult } from './result.js';
 import { failedPutBackoffMs, pushTag } from './tag-write.js';
@@ -52,6 +54,11 @@ class Push {
   #planned: Planned | undefined;
   #base: DestRead | undefined;
   readonly #ctx: ChildrenContext;
+  readonly #referrers: ReferrerParts;
+  /** The lookup of the replaced list's signatures, while it runs (it never rejects). */
+  #stalePending: Promise<void> = Promise.resolve();
+  #staleStarted = false;
+  readonly #warnings: string[] = [];
 
   constructor(
     private readonly request: PushRequest,
@@ -61,10 +68,22 @@ class Push {
     const { list, bytes, digest, mediaType } = request.given;
     // The given list stands where a merge has its source: every entry of it is "from source".
     this.#given = { fetched: { bytes, digest, mediaType }, list };
-    this.#ctx = childrenContextOf(request);
+    const limiter = new Limiter(request.settings.copyConcurrency);
+    this.#ctx = { ...childrenContextOf(request), limiter };
+    this.#referrers = referrerParts(request, limiter);
   }
 
   async run(): Promise<MergeResult> {
+    try {
+      return await this.#run();
+    } catch (error) {
+      // No lookup of the replaced list's signatures is left running behind a failure.
+      await this.#stalePending;
+      throw error;
+    }
+  }
+
+  async #run(): Promise<MergeResult> {
     const { destImage, call, settings, given, expected } = this.request;
     const base = await this.#reader.dest();
     this.#base = base;
@@ -86,9 +105,33 @@ class Push {
     }
     const missing = await this.#missingChildren(base);
     const childrenToCopy = missing.map((d) => d.digest);
-    if (call.dryRun) return this.#result({ outcome: 'dry-run', attempts: 1, childrenToCopy });
+    const { copier } = this.#referrers;
+    if (call.dryRun) {
+      this.#lookUpStale();
+      await copier?.follow(childrenToCopy, false);
+      return this.#result({ outcome: 'dry-run', attempts: 1, childrenToCopy });
+    }
     const copies = missing.length > 0 ? [await copyChildren(missing, this.#ctx)] : [];
+    const top = new Set(childrenToCopy);
+    const nested = copies.flatMap((c) => c.manifests).filter((d) => !top.has(d));
+    await copier?.follow([...top, ...nested], true);
     return this.#write({ childrenToCopy, copies });
+  }
+
+  /**
+   * Starts looking up the signatures of the list the tag held, which the pushed bytes leave
+   * behind; a failure becomes a warning (a dry run fails with it instead).
+   */
+  #lookUpStale(): void {
+    const { stale } = this.#referrers;
+    if (!stale || this.#staleStarted) return;
+    this.#staleStarted = true;
+    const before = this.#base?.observed.digest;
+    const after = this.request.given.digest;
+    const dryRun = this.request.call.dryRun;
+    this.#stalePending = dryRun
+      ? stale.prepare(before, after, true)
+      : stale.prepareOrWarn(before, after, true, (line) => this.#warnings.push(line));
   }
 
   /**
@@ -128,6 +171,7 @@ class Push {
     const atRisk = () => mine.map((c) => c.platform);
     const seen = new Set<string>();
     let observed = base.observed;
+    if (unverified) this.#lookUpStale();
     for (let attempt = 1; ; attempt++) {
       log(settings.logger, 'info', `Uploading the manifest list to '${destImage}'`);
       const outcome = await pushTag({
@@ -140,6 +184,8 @@ class Push {
         rtt: this.#reader.rtt,
         settle: settings.settleTime,
         soleWriter: unverified,
+        // The replaced list's signatures are looked up while the push settles.
+        ...(unverified ? {} : { onPutAnswered: () => this.#lookUpStale() }),
         lag: this.lag,
         signal: call.signal,
       });
@@ -212,13 +258,25 @@ class Push {
     }
   }
 
-  #result(report: PublishReport): MergeResult {
+  async #result(report: PublishReport): Promise<MergeResult> {
+    await this.#stalePending;
     const planned = this.#planned as Planned;
     const dest = this.#base?.side?.list;
     const plan = describeMerge(planned.list, dest, planned.list, {
       match: this.request.settings.match,
     });
     const destinationDigest = this.#base?.observed.digest ?? null;
-    return publishResult(planned, this.#given, plan, { destinationDigest, ...report });
+    const { copier, stale } = this.#referrers;
+    const staleSignatures =
+      report.outcome === 'pushed' || report.outcome === 'dry-run'
+        ? stale?.result(planned.digest, copier?.referrersOf(planned.digest) ?? 0)
+        : undefined;
+    return publishResult(planned, this.#given, plan, {
+      destinationDigest,
+      ...report,
+      warnings: this.#warnings,
+      ...(copier?.used ? { referrers: copier.report() } : {}),
+      ...(staleSignatures ? { staleSignatures } : {}),
+    });
   }
 }

@@ -59,11 +59,27 @@ export class StaleSignatureCheck {
     this.#counted = signed.value?.length;
   }
 
-  /** Drops what the last {@link prepare} found: nothing is reported (its lookup failed). */
-  forget(): void {
-    this.#before = undefined;
-    this.#after = undefined;
-    this.#counted = undefined;
+  /**
+   * {@link prepare} for a push, which it never fails: a failed lookup is told to `warn` in
+   * one sentence, and nothing is reported.
+   */
+  async prepareOrWarn(
+    before: string | undefined,
+    after: string,
+    countAfter: boolean,
+    warn: (line: string) => void,
+  ): Promise<void> {
+    try {
+      await this.prepare(before, after, countAfter);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      warn(
+        `could not look up the signatures of the old list ${before}, which the new list does not carry: ${why}`,
+      );
+      this.#before = undefined;
+      this.#after = undefined;
+      this.#counted = undefined;
+    }
   }
 
   /**

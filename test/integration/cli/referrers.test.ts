@@ -1,6 +1,9 @@
 // The CLI and referrers against a real registry: the built CLI copies signed images with
 // their SBOMs and signatures and says so; the stale-signature line; --no-referrers,
 // --referrer-type, --referrer-depth; a referrer missing a blob.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureCliBuilt, lines, runInProcess, runSpawned } from '../../support/cli.js';
 import {
@@ -165,5 +168,43 @@ describe('referrers from the CLI', () => {
     expect(run.stderr).toContain(sbom.layer.digest);
     expect(run.stderr).toContain('--no-referrers');
     expect(await listTags(reg, t.release)).toEqual(['v1']);
+  });
+
+  it('push FILE --src copies the children with their referrers and names the replaced list’s signatures', async () => {
+    const t = await signedBuild();
+    await pushCosignSignature(reg, t.release, t.old.descriptor);
+    const dir = mkdtempSync(join(tmpdir(), 'mlm-push-referrers-'));
+    try {
+      const file = join(dir, 'list.json');
+      const select = [
+        'select',
+        '--src',
+        `${reg.host}/${t.build}:v1`,
+        '--dest',
+        `${reg.host}/${t.release}:v1`,
+        '--arch',
+        'amd64',
+        '--arch',
+        'arm64',
+        '--output',
+        file,
+      ];
+      expect((await runInProcess(select)).code).toBe(0);
+      const run = await runInProcess([
+        'push',
+        file,
+        '--src',
+        `${reg.host}/${t.build}:v1`,
+        '--dest',
+        `${reg.host}/${t.release}:v1`,
+      ]);
+      expect(run.code).toBe(0);
+      for (const d of [...t.sboms, ...t.sigs])
+        expect(await manifestExists(reg, t.release, d.digest)).toBe(true);
+      const stale = lines(run.stderr).filter((l) => STALE.test(l));
+      expect(STALE.exec(stale[0] ?? '')?.slice(1, 3)).toEqual([t.old.digest, '1']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
