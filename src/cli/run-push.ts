@@ -85,6 +85,7 @@ export async function runPush(file: string, opts: PushOptions, env: CommandEnv):
       source: file === '-' ? 'stdin' : file,
       destination: dest,
     };
+    for (const warning of result.warnings) out.warn(warning);
     const stale = staleSignaturesLine(result);
     if (stale) out.warn(stale);
     out.summary(formatSummary(result, ctx, out.style));

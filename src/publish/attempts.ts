@@ -82,6 +82,10 @@ class Attempts {
   #stalePending: Promise<void> = Promise.resolve();
   /** The list whose push leaves the old list's signatures behind, until its lookup starts. */
   #staleTarget: { planned: Planned; before: string | undefined } | undefined;
+  /** Counts the lookups started, so that only the latest one's failure is a warning. */
+  #staleRound = 0;
+  /** The latest lookup's failure, as a warning. */
+  #staleWarning: string | undefined;
 
   constructor(
     private readonly request: PublishRequest,
@@ -333,10 +337,13 @@ class Attempts {
     const { srcImage, destImage } = this.request;
     const sameRepository = repositoryKey(srcImage) === repositoryKey(destImage);
     const ownBytes = planned.digest === this.src.fetched.digest;
+    // Only the latest round's lookup may warn: an earlier round's list was never the result.
+    const round = ++this.#staleRound;
+    this.#staleWarning = undefined;
     this.#stalePending = this.#stalePending.then(() =>
-      stale.prepareOrWarn(before, planned.digest, ownBytes && sameRepository, (line) =>
-        this.#warnings.add(line),
-      ),
+      stale.prepareOrWarn(before, planned.digest, ownBytes && sameRepository, (line) => {
+        if (round === this.#staleRound) this.#staleWarning = line;
+      }),
     );
   }
 
@@ -398,7 +405,7 @@ class Attempts {
     return publishResult(planned, this.src, this.#plan as MergePlan, {
       destinationDigest,
       ...report,
-      warnings: [...this.#warnings],
+      warnings: [...this.#warnings, ...(this.#staleWarning ? [this.#staleWarning] : [])],
       ...(this.#destMediaType ? { destinationMediaType: this.#destMediaType } : {}),
       ...(copier?.used ? { referrers: copier.report() } : {}),
       ...(staleSignatures ? { staleSignatures } : {}),

@@ -107,8 +107,13 @@ class Push {
     const childrenToCopy = missing.map((d) => d.digest);
     const { copier } = this.#referrers;
     if (call.dryRun) {
-      this.#lookUpStale();
-      await copier?.follow(childrenToCopy, false);
+      // A dry run reports before anything is pushed: it waits for the lookup, and fails with it.
+      const [followed, looked] = await Promise.allSettled([
+        copier?.follow(childrenToCopy, false),
+        this.#referrers.stale?.prepare(base.observed.digest, given.digest, true),
+      ]);
+      if (followed.status === 'rejected') throw followed.reason;
+      if (looked.status === 'rejected') throw looked.reason;
       return this.#result({ outcome: 'dry-run', attempts: 1, childrenToCopy });
     }
     const copies = missing.length > 0 ? [await copyChildren(missing, this.#ctx)] : [];
@@ -120,7 +125,7 @@ class Push {
 
   /**
    * Starts looking up the signatures of the list the tag held, which the pushed bytes leave
-   * behind; a failure becomes a warning (a dry run fails with it instead).
+   * behind (once); a failure becomes a warning.
    */
   #lookUpStale(): void {
     const { stale } = this.#referrers;
@@ -128,10 +133,9 @@ class Push {
     this.#staleStarted = true;
     const before = this.#base?.observed.digest;
     const after = this.request.given.digest;
-    const dryRun = this.request.call.dryRun;
-    this.#stalePending = dryRun
-      ? stale.prepare(before, after, true)
-      : stale.prepareOrWarn(before, after, true, (line) => this.#warnings.push(line));
+    this.#stalePending = stale.prepareOrWarn(before, after, true, (line) =>
+      this.#warnings.push(line),
+    );
   }
 
   /**

@@ -49,7 +49,8 @@ export interface TagPush {
   /** The caller vouches that nobody else writes the tag: no checks, no settle. */
   soleWriter: boolean;
   /**
-   * Called once the PUT has succeeded, before the settle window: work that should not load
+   * Called once the PUT has landed (answered, or found in the tag after a failed connection),
+   * before the settle window; not with `soleWriter`: work that should not load
    * the registry while the PUT is in flight, yet should be done by the time the tag is read back.
    */
   onPutAnswered?: (() => void) | undefined;
@@ -129,10 +130,7 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
   const put = client.putManifest(image, push.bytes, push.mediaType, options);
   let answered = false;
   put.then(
-    () => {
-      answered = true;
-      push.onPutAnswered?.();
-    },
+    () => (answered = true),
     () => (answered = true),
   );
   // Polls stop when the settle window ends: a poll never makes the push wait longer.
@@ -175,6 +173,8 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
   if (push.soleWriter) {
     return { kind: 'pushed', putMs, blockedMs, settleMs: 0, foreign: [], polls: 0 };
   }
+  // The PUT landed (answered, or found in the tag after a failed connection).
+  push.onPutAnswered?.();
   const settleMs = settleAfterPut(putMs, push.settle, rtt.ms, blockedMs);
   try {
     await sleep(settleMs, { signal });

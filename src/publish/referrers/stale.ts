@@ -1,4 +1,5 @@
 // The signatures a merge leaves behind: the referrers of the list the tag held before.
+import { redact } from '../../errors/redact.js';
 import type { RegistryClient } from '../../registry/client.js';
 import { linkSignals } from '../../util/signals.js';
 import type { Limiter } from '../../util/worker-pool.js';
@@ -72,7 +73,7 @@ export class StaleSignatureCheck {
     try {
       await this.prepare(before, after, countAfter);
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
+      const why = redact(error instanceof Error ? error.message : String(error));
       warn(
         `could not look up the signatures of the old list ${before}, which the new list does not carry: ${why}`,
       );

@@ -2,7 +2,11 @@
 // and SBOMs of the children it copies come along, and the replaced list's signatures are
 // reported, never carried over.
 import { describe, expect, it } from 'vitest';
-import { ManifestListMerger, serializeManifestList } from '../../../../src/index.js';
+import {
+  ManifestListMerger,
+  type RegistryClient,
+  serializeManifestList,
+} from '../../../../src/index.js';
 import { OCI_IMAGE_INDEX } from '../../../../src/manifest/media-types.js';
 import type { ManifestDescriptor, ManifestList } from '../../../../src/manifest/types.js';
 import { InMemoryRegistryClient } from '../../../../src/registry/in-memory-client.js';
@@ -77,5 +81,39 @@ describe('pushManifestList and referrers', () => {
     expect(registry.holdsManifest(RELEASE, sig.digest)).toBe(false);
     expect(result.staleSignatures).toBeUndefined();
     expect(registry.calls.filter((c) => c.image.includes(':sha256-'))).toEqual([]);
+  });
+
+  it('a dry run whose lookup fails while referrers are still being found fails with it, handled', async () => {
+    const { registry, bytes } = await setup();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const slowSource: RegistryClient = {
+        getManifest: async (image, options) => {
+          if (image.includes(':sha256-') && image.includes('/release'))
+            throw Object.assign(new Error('lookup failed'), { status: 500 });
+          if (image.includes(':sha256-')) await new Promise((r) => setTimeout(r, 100));
+          return registry.getManifest(image, options);
+        },
+        putManifest: (...a) => registry.putManifest(...a),
+        headManifest: (...a) => registry.headManifest(...a),
+        getBlob: (...a) => registry.getBlob(...a),
+        hasBlob: (...a) => registry.hasBlob(...a),
+      };
+      const merger = new ManifestListMerger({
+        srcImage: BUILD,
+        destImage: RELEASE,
+        srcClient: slowSource,
+        destClient: slowSource,
+      });
+      await expect(merger.pushManifestList(bytes, { dryRun: true })).rejects.toThrow(
+        'lookup failed',
+      );
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

@@ -231,6 +231,23 @@ describe('stale signatures', () => {
     expect(result.staleSignatures?.referrers.length).toBeGreaterThan(0);
   });
 
+  it('reports them for a PUT whose connection failed after it landed', async () => {
+    const { registry, d0 } = await signedRelease();
+    const dropping: RegistryClient = {
+      getManifest: (...a) => registry.getManifest(...a),
+      putManifest: async (...a) => {
+        await registry.putManifest(...a);
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      },
+    };
+    const result = await merger(dropping, {
+      soleWriter: false,
+      settleTime: 5,
+    }).mergeManifestLists();
+    expect(result.outcome).toBe('pushed');
+    expect(result.staleSignatures?.digest).toBe(d0);
+  });
+
   it('costs one referrers API call, then (without the API) the tag schema and cosign’s three tags', async () => {
     const { registry, d0 } = await signedRelease();
     registry.calls.length = 0;
