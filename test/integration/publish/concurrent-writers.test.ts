@@ -6,6 +6,7 @@ import {
   DestinationUnreadableError,
   HttpRegistryClient,
   ManifestListMerger,
+  type ManifestListMergerOptions,
 } from '../../../src/index.js';
 import { runSpawned } from '../../support/cli.js';
 import { type FaultProxy, startFaultProxy } from '../../support/fault-proxy.js';
@@ -78,23 +79,33 @@ describe('a registry that honours If-Match (emulated by the fault proxy)', () =>
     await reg?.stop();
   });
 
-  it('a 412 sends the merge back to reading and merging; nothing is overwritten', async () => {
-    const repo = uniqueRepo('cas');
-    await pushList(reg, repo, 'release', { platforms: ['linux/amd64'] });
-    await pushList(reg, repo, 'build', { platforms: ['linux/s390x'] });
-    // Our PUT is held while another writer pushes directly; then the proxy checks If-Match.
+  /** Holds the next PUT of `repo:release` 300 ms, so that another writer can move the tag. */
+  const holdReleasePut = (repo: string) =>
     proxy.addFault({
       method: 'PUT',
       path: new RegExp(`/${repo}/manifests/release$`),
       action: 'delay',
       ms: 300,
     });
+  /** A merger of `repo:build` into `repo:release` through the proxy, over one client. */
+  const proxiedMerger = (repo: string, extra: Partial<ManifestListMergerOptions>) => {
     const client = new HttpRegistryClient();
-    const pending = new ManifestListMerger({
+    return new ManifestListMerger({
       srcImage: `${proxy.host}/${repo}:build`,
       destImage: `${proxy.host}/${repo}:release`,
       srcClient: client,
       destClient: client,
+      ...extra,
+    });
+  };
+
+  it('a 412 sends the merge back to reading and merging; nothing is overwritten', async () => {
+    const repo = uniqueRepo('cas');
+    await pushList(reg, repo, 'release', { platforms: ['linux/amd64'] });
+    await pushList(reg, repo, 'build', { platforms: ['linux/s390x'] });
+    // Our PUT is held while another writer pushes directly; then the proxy checks If-Match.
+    holdReleasePut(repo);
+    const pending = proxiedMerger(repo, {
       soleWriter: true, // only the precondition stands between the two writers
     }).mergeManifestLists();
     await until(() => proxy.log.some((e) => e.method === 'PUT' && e.fault === 'delay'));
@@ -110,18 +121,8 @@ describe('a registry that honours If-Match (emulated by the fault proxy)', () =>
   it('a new tag is created with If-None-Match: * (412 when it appeared meanwhile)', async () => {
     const repo = uniqueRepo('cas-new');
     await pushList(reg, repo, 'build', { platforms: ['linux/s390x', 'linux/arm64'] });
-    proxy.addFault({
-      method: 'PUT',
-      path: new RegExp(`/${repo}/manifests/release$`),
-      action: 'delay',
-      ms: 300,
-    });
-    const client = new HttpRegistryClient();
-    const pending = new ManifestListMerger({
-      srcImage: `${proxy.host}/${repo}:build`,
-      destImage: `${proxy.host}/${repo}:release`,
-      srcClient: client,
-      destClient: client,
+    holdReleasePut(repo);
+    const pending = proxiedMerger(repo, {
       soleWriter: true,
     }).mergeSelectedArchitectures(['s390x'], { push: true });
     await until(() => proxy.log.some((e) => e.method === 'PUT' && e.fault === 'delay'));
