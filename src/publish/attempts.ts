@@ -15,13 +15,12 @@ import { finalizeList } from '../merge/finalize.js';
 import type { MergePlan } from '../merge/plan.js';
 import type { LagMonitor } from '../util/event-loop-lag.js';
 import { sleep } from '../util/sleep.js';
-import { Limiter } from '../util/worker-pool.js';
 import {
-  type ChildrenContext,
   type CopyReport,
   childrenContextOf,
   copyChildren,
   findMissingChildren,
+  type WriteCopyContext,
 } from './children.js';
 import { mergeLists } from './merge-lists.js';
 import {
@@ -71,7 +70,7 @@ class Attempts {
   /** The digest of the destination read `#planned` was computed from. */
   #base: string | undefined;
   #polls = 0;
-  readonly #ctx: ChildrenContext;
+  readonly #ctx: WriteCopyContext;
   /** The media type the destination held when first read (`undefined`: it did not exist). */
   readonly #destMediaType: string | undefined;
   /** Referrers follow copied manifests (unless off, or within one repository). */
@@ -96,10 +95,9 @@ class Attempts {
   ) {
     const first = dest.side?.fetched.mediaType;
     this.#destMediaType = first === undefined ? undefined : normalizeMediaType(first);
-    // One bound on requests in flight for everything a round does besides its reads and PUT.
-    const limiter = new Limiter(request.settings.copyConcurrency);
-    this.#ctx = { ...childrenContextOf(request), limiter };
-    const parts = referrerParts(request, limiter);
+    // One bound on requests in flight and one blob ledger for everything the write copies.
+    this.#ctx = childrenContextOf(request);
+    const parts = referrerParts(request, this.#ctx);
     this.#referrers = parts.copier;
     this.#stale = parts.stale;
   }

@@ -7,7 +7,9 @@ import type { Descriptor, FetchedManifest, ManifestDescriptor } from '../manifes
 import { headOrGet, unlessNotFound } from '../registry/capabilities.js';
 import type { RegistryClient } from '../registry/client.js';
 import { linkSignals } from '../util/signals.js';
+import { sleep } from '../util/sleep.js';
 import { Limiter, mapLimit } from '../util/worker-pool.js';
+import { BlobLedger } from './blob-ledger.js';
 import { readChildManifest } from './child-manifest.js';
 import type { TagRequest } from './request.js';
 
@@ -38,10 +40,23 @@ export interface ChildrenContext {
    * @default 8
    */
   maxIndexDepth?: number | undefined;
+  /**
+   * The blobs already brought into the destination repository, or being brought, by this
+   * write: give one to several copies into one repository (the children, then their
+   * referrers), so that each blob is transferred once. Without it each call keeps its own.
+   */
+  blobs?: BlobLedger | undefined;
 }
 
-/** The children context of a write to the destination tag: its clients, images and settings. */
-export function childrenContextOf(request: TagRequest): ChildrenContext {
+/** The copy context of one write: one bound and one blob ledger for all it copies. */
+export type WriteCopyContext = ChildrenContext & { limiter: Limiter; blobs: BlobLedger };
+
+/**
+ * The children context of a write to the destination tag: its clients, images and settings,
+ * with one {@link Limiter} on requests in flight and one {@link BlobLedger} for everything
+ * the write copies (its children and their referrers).
+ */
+export function childrenContextOf(request: TagRequest): WriteCopyContext {
   const { srcClient, srcImage, destClient, destImage, settings, call } = request;
   return {
     srcClient,
@@ -51,6 +66,8 @@ export function childrenContextOf(request: TagRequest): ChildrenContext {
     concurrency: settings.copyConcurrency,
     maxIndexDepth: settings.maxIndexDepth,
     signal: call.signal,
+    limiter: new Limiter(settings.copyConcurrency),
+    blobs: new BlobLedger(),
   };
 }
 
@@ -140,19 +157,15 @@ export async function copyChildren(
     if (!stop.signal.aborted) stop.abort(error);
   };
   const report: CopyReport = { manifests: [], mountedBlobs: 0, uploadedBlobs: 0, presentBlobs: 0 };
-  const blobs = new Map<string, Promise<void>>();
+  const blobs = outer.blobs ?? new BlobLedger();
   const manifests = new Map<string, Promise<void>>();
   const maxDepth = outer.maxIndexDepth ?? DEFAULT_MAX_INDEX_DEPTH;
   const sameRegistry = registryOf(ctx.srcImage) === registryOf(ctx.destImage);
   const sameRepository = repositoryKey(ctx.srcImage) === repositoryKey(ctx.destImage);
 
   const ensureBlob = (blob: Descriptor): Promise<void> => {
-    let pending = blobs.get(blob.digest);
-    if (!pending) {
-      pending = limiter.run(() => transferBlob(blob));
-      pending.catch(halt);
-      blobs.set(blob.digest, pending);
-    }
+    const pending = blobs.ensure(blob.digest, () => limiter.run(() => transferBlob(blob)));
+    pending.catch(halt);
     return pending;
   };
 
@@ -240,17 +253,7 @@ export async function copyChildren(
       const failed = settled.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
     }
-    await limiter.run(() => {
-      signal.throwIfAborted();
-      return destClient.putManifest(
-        withDigest(destImage, digest),
-        fetched.bytes,
-        fetched.mediaType,
-        {
-          signal,
-        },
-      );
-    });
+    await putByDigest(destClient, withDigest(destImage, digest), fetched, limiter, signal);
     report.manifests.push(digest);
   };
 
@@ -270,4 +273,42 @@ export async function copyChildren(
 function isAccessRefusal(error: unknown): boolean {
   const e = error as { status?: unknown; isAuthenticationFailure?: unknown } | null;
   return e?.isAuthenticationFailure === true || e?.status === 401 || e?.status === 403;
+}
+
+/** Further tries of a manifest PUT by digest that the registry refused as racing a blob write. */
+const RACED_PUT_RETRIES = 3;
+
+/**
+ * PUTs a copied manifest by digest. Its bytes were checked against the digest and its blobs
+ * are in the repository, so a 400 `DIGEST_INVALID` or `MANIFEST_BLOB_UNKNOWN` is a registry
+ * that read a blob's link file while another writer rewrote it (CNCF distribution, two
+ * processes bringing one blob into one repository at once): the PUT, idempotent by digest, is
+ * tried again after a short back-off, at most {@link RACED_PUT_RETRIES} times.
+ */
+async function putByDigest(
+  client: RegistryClient,
+  image: string,
+  fetched: FetchedManifest,
+  limiter: Limiter,
+  signal: AbortSignal,
+): Promise<void> {
+  for (let retry = 0; ; retry++) {
+    try {
+      await limiter.run(() => {
+        signal.throwIfAborted();
+        return client.putManifest(image, fetched.bytes, fetched.mediaType, { signal });
+      });
+      return;
+    } catch (error) {
+      if (retry >= RACED_PUT_RETRIES || !racedBlobWrite(error)) throw error;
+      await sleep(25 * 2 ** retry + Math.random() * 25, { signal });
+    }
+  }
+}
+
+/** A 400 naming a blob as invalid or unknown: what a PUT racing a link-file write gets. */
+function racedBlobWrite(error: unknown): boolean {
+  const e = error as { status?: unknown; registryCodes?: unknown } | null;
+  if (e?.status !== 400 || !Array.isArray(e.registryCodes)) return false;
+  return e.registryCodes.some((c) => c === 'DIGEST_INVALID' || c === 'MANIFEST_BLOB_UNKNOWN');
 }

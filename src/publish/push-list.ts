@@ -10,12 +10,11 @@ import { contributionsOf } from '../merge/contributions.js';
 import { describeMerge } from '../merge/plan.js';
 import type { LagMonitor } from '../util/event-loop-lag.js';
 import { sleep } from '../util/sleep.js';
-import { Limiter } from '../util/worker-pool.js';
 import {
-  type ChildrenContext,
   childrenContextOf,
   copyChildren,
   findMissingChildren,
+  type WriteCopyContext,
 } from './children.js';
 import { underTagLock } from './pipeline.js';
 import { type Planned, type PublishReport, publishResult, type Side } from './plan-publish.js';
@@ -53,7 +52,7 @@ class Push {
   readonly #given: Side;
   #planned: Planned | undefined;
   #base: DestRead | undefined;
-  readonly #ctx: ChildrenContext;
+  readonly #ctx: WriteCopyContext;
   readonly #referrers: ReferrerParts;
   /** The lookup of the replaced list's signatures, while it runs (it never rejects). */
   #stalePending: Promise<void> = Promise.resolve();
@@ -68,9 +67,9 @@ class Push {
     const { list, bytes, digest, mediaType } = request.given;
     // The given list stands where a merge has its source: every entry of it is "from source".
     this.#given = { fetched: { bytes, digest, mediaType }, list };
-    const limiter = new Limiter(request.settings.copyConcurrency);
-    this.#ctx = { ...childrenContextOf(request), limiter };
-    this.#referrers = referrerParts(request, limiter);
+    // One bound on requests in flight and one blob ledger for everything the write copies.
+    this.#ctx = childrenContextOf(request);
+    this.#referrers = referrerParts(request, this.#ctx);
   }
 
   async run(): Promise<MergeResult> {

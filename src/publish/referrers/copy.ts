@@ -20,6 +20,7 @@ import {
 } from '../../registry/client.js';
 import { linkSignals } from '../../util/signals.js';
 import { type Limiter, mapLimit } from '../../util/worker-pool.js';
+import type { BlobLedger } from '../blob-ledger.js';
 import { type ChildrenContext, copyChildren } from '../children.js';
 import { askReferrersApi, type Found, type Lookup, referrersOf } from './discover.js';
 import type { ReferrerSettings } from './options.js';
@@ -36,6 +37,8 @@ export interface ReferrerCopyContext {
   destImage: string;
   /** The bound on requests in flight, shared with the children copy. */
   limiter: Limiter;
+  /** The blobs the write brought into the destination repository, shared with the children copy. */
+  blobs: BlobLedger;
   maxIndexDepth: number;
   signal: AbortSignal | undefined;
   logger: Logger;
@@ -282,7 +285,7 @@ export class ReferrerCopier {
   async #copyManifest(found: Found, limiter: Limiter, signal: AbortSignal): Promise<void> {
     const { record, descriptor } = found;
     if (this.#copied.has(record.digest)) return;
-    const { srcClient, srcImage, destClient, destImage, maxIndexDepth } = this.#ctx;
+    const { srcClient, srcImage, destClient, destImage, maxIndexDepth, blobs } = this.#ctx;
     const concurrency = limiter.limit;
     const naming = (kind: 'blob' | 'manifest', missing: string, error: unknown): unknown =>
       isNotFoundError(error)
@@ -304,6 +307,7 @@ export class ReferrerCopier {
       maxIndexDepth,
       signal,
       limiter,
+      blobs,
     };
     await copyChildren([descriptor], ctx);
     this.#copied.add(record.digest);

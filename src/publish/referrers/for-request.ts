@@ -1,7 +1,7 @@
 // The referrer machinery of one write to the destination tag: the copier that makes
 // referrers follow copied manifests, and the check of the signatures the write leaves behind.
 import { repositoryKey } from '../../manifest/reference.js';
-import type { Limiter } from '../../util/worker-pool.js';
+import type { WriteCopyContext } from '../children.js';
 import type { TagRequest } from '../request.js';
 import { ReferrerCopier } from './copy.js';
 import { StaleSignatureCheck } from './stale.js';
@@ -14,8 +14,12 @@ export interface ReferrerParts {
   stale: StaleSignatureCheck | undefined;
 }
 
-/** The referrer parts of `request`, their requests bounded by `limiter`. */
-export function referrerParts(request: TagRequest, limiter: Limiter): ReferrerParts {
+/**
+ * The referrer parts of `request`, their requests bounded by the write's limiter, and their
+ * blobs in the write's ledger (`copy`, shared with the children copy).
+ */
+export function referrerParts(request: TagRequest, copy: WriteCopyContext): ReferrerParts {
+  const { limiter, blobs } = copy;
   const { srcClient, srcImage, destClient, destImage, settings, call } = request;
   const { referrers, logger } = settings;
   if (!referrers.enabled) return { copier: undefined, stale: undefined };
@@ -28,6 +32,7 @@ export function referrerParts(request: TagRequest, limiter: Limiter): ReferrerPa
           destClient,
           destImage,
           limiter,
+          blobs,
           maxIndexDepth: settings.maxIndexDepth,
           signal: call.signal,
           logger,

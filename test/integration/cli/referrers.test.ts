@@ -52,7 +52,7 @@ describe('referrers from the CLI', () => {
   it('the built CLI copies each SBOM and signature and counts them in its summary and --json', async () => {
     const t = await signedBuild();
     const run = await runSpawned(t.args);
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(
       '  copied 4 referrer(s) (signatures, attestations, SBOMs) into the destination repository; wrote 4 tag(s)',
     );
@@ -77,7 +77,7 @@ describe('referrers from the CLI', () => {
     });
 
     const dry = await runInProcess([...t.args, '--dry-run']);
-    expect(dry.code).toBe(0);
+    expect(dry.code, dry.stderr).toBe(0);
     const dryLines = lines(dry.stderr).filter((l) => STALE.test(l));
     expect(dryLines).toHaveLength(1);
     expect(STALE.exec(dryLines[0] ?? '')?.slice(1)).toEqual([
@@ -88,7 +88,7 @@ describe('referrers from the CLI', () => {
     ]);
 
     const run = await runInProcess(t.args);
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     const line = lines(run.stderr).filter((l) => STALE.test(l));
     expect(line).toHaveLength(1);
     const [, oldDigest, n, newDigest, has] = STALE.exec(line[0] ?? '') ?? [];
@@ -110,7 +110,7 @@ describe('referrers from the CLI', () => {
     const run = await runInProcess(['bulk', '-', '--referrer-type', 'application/spdx+json'], {
       stdin: jobs,
     });
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     const line = lines(run.stderr).filter((l) => STALE.test(l));
     expect(line).toHaveLength(1);
     expect(line[0]).toMatch(/^manifest-list-merger: warning: job 1: the old list /);
@@ -122,7 +122,7 @@ describe('referrers from the CLI', () => {
     const t = await signedBuild();
     await pushCosignSignature(reg, t.release, t.old.descriptor);
     const run = await runInProcess([...t.args, '--no-referrers', '--json']);
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(out['referrers']).toBeUndefined();
     expect(out['staleSignatures']).toBeUndefined();
@@ -134,7 +134,7 @@ describe('referrers from the CLI', () => {
   it('--referrer-type copies only that type', async () => {
     const t = await signedBuild();
     const run = await runInProcess([...t.args, '--referrer-type', 'application/spdx+json']);
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('copied 2 referrer(s)');
     for (const d of t.sboms) expect(await manifestExists(reg, t.release, d.digest)).toBe(true);
     for (const d of t.sigs) expect(await manifestExists(reg, t.release, d.digest)).toBe(false);
@@ -144,7 +144,7 @@ describe('referrers from the CLI', () => {
     const t = await signedBuild();
     const sigOnSbom = await pushCosignSignature(reg, t.build, t.sboms[0]!.descriptor);
     const run = await runInProcess([...t.args, '--referrer-depth', '1']);
-    expect(run.code).toBe(0);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(
       `  1 referrer(s) nested deeper than 1 level(s) were not copied (--referrer-depth): ${sigOnSbom.digest}`,
     );
@@ -198,7 +198,7 @@ describe('referrers from the CLI', () => {
         '--dest',
         `${reg.host}/${t.release}:v1`,
       ]);
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
       for (const d of [...t.sboms, ...t.sigs])
         expect(await manifestExists(reg, t.release, d.digest)).toBe(true);
       const stale = lines(run.stderr).filter((l) => STALE.test(l));

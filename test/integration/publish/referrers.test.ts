@@ -114,6 +114,66 @@ describe('on distribution 2.8.2 (no referrers API: the tag schema)', () => {
     );
   });
 
+  it('brings a blob that several referrers share once: one check, at most one mount (no racing link writes)', async () => {
+    const { build, release, sboms } = await signedBuild(reg);
+    // Both SBOMs name the same empty config `{}`: distribution fails requests that read its
+    // link file while a second mount rewrites it (HEAD 500, manifest PUT 400 DIGEST_INVALID).
+    const configOf = (s: { json: unknown }) => (s.json as { config: { digest: string } }).config;
+    const shared = configOf(sboms[0]!).digest;
+    expect(configOf(sboms[1]!).digest).toBe(shared);
+    proxy.clearLog();
+    const result = await merger(proxy.host, build, release).mergeManifestLists();
+    expect(result.outcome).toBe('pushed');
+    const onShared = proxy.log.filter(
+      (e) => e.path.startsWith(`/v2/${release}/blobs/`) && `${e.path}?${e.query}`.includes(shared),
+    );
+    // One transfer: a HEAD, and a mount only when the HEAD found it absent.
+    expect(onShared.filter((e) => e.method === 'HEAD')).toHaveLength(1);
+    expect(onShared.filter((e) => e.method !== 'HEAD').length).toBeLessThanOrEqual(1);
+    for (const s of sboms) expect(await manifestExists(reg, release, s.digest)).toBe(true);
+  });
+
+  it('a copied manifest’s PUT refused as racing a blob write (400 DIGEST_INVALID) is tried again, at most 3 times', async () => {
+    const raced = JSON.stringify({
+      errors: [
+        { code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' },
+      ],
+    });
+    const byDigest = (e: { method: string; path: string }) =>
+      e.method === 'PUT' && /\/manifests\/sha256:/.test(e.path);
+    const once = await signedBuild(reg);
+    const fault = {
+      action: 'respond',
+      method: 'PUT',
+      path: /\/manifests\/sha256:/,
+      status: 400,
+    } as const;
+    proxy.addFault({ ...fault, body: raced });
+    proxy.clearLog();
+    expect((await merger(proxy.host, once.build, once.release).mergeManifestLists()).outcome).toBe(
+      'pushed',
+    );
+    expect(proxy.log.filter(byDigest)).toHaveLength(2 + 4 + 1); // children, referrers, one again
+
+    const always = await signedBuild(reg);
+    const always400 = proxy.addFault({ ...fault, body: raced, times: Infinity });
+    try {
+      proxy.clearLog();
+      const failing = merger(proxy.host, always.build, always.release, { copyConcurrency: 1 });
+      await expect(failing.mergeManifestLists()).rejects.toMatchObject({
+        name: 'RegistryError',
+        status: 400,
+        registryCodes: ['DIGEST_INVALID'],
+      });
+      expect(proxy.log.filter(byDigest)).toHaveLength(4);
+      expect(proxy.log.some((e) => e.method === 'PUT' && e.path.endsWith('/manifests/v1'))).toBe(
+        false,
+      );
+    } finally {
+      always400.remove();
+    }
+  });
+
   it('looks for no referrer when nothing is copied, and --no-referrers copies none', async () => {
     const { build, release, sboms, sigs } = await signedBuild(reg);
     const off = await merger(proxy.host, build, release, { referrers: false });
