@@ -132,6 +132,7 @@ export {
 } from './merge/index.js';
 export type { CopyReport } from './publish/children.js';
 export {
+  type JobInputOptions,
   type MergeJob,
   type MergeJobOutcome,
   type MergeManyOptions,

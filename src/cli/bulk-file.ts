@@ -10,6 +10,14 @@ export interface BulkJob {
   archs?: string[] | undefined;
   /** The select mode only: push the result (a select job without it writes nothing). */
   push?: boolean | undefined;
+  /** The merge mode only: create a missing destination (over `--create`). */
+  create?: boolean | undefined;
+  /** The select mode only: accept `archs` none of which is in the source (over `--allow-empty`). */
+  allowEmpty?: boolean | undefined;
+  /** The platform of a single-image source whose config names none (over `--platform`). */
+  platform?: string | undefined;
+  /** Take the first entry of a platform the source names twice (over `--collapse-source-duplicates`). */
+  collapseSourceDuplicates?: boolean | undefined;
 }
 
 /** The largest `bulk` file read: 16 MiB (a job is a line of about 100 bytes). */
@@ -20,8 +28,9 @@ const SECRET_KEY = /pass|secret|token|auth|credential/i;
 
 /**
  * Parses a `bulk` file: a JSON array of jobs (`{ "src", "dest" }` for the merge mode,
- * plus `"archs": [...]` and `"push": true` for the select mode), or lines of `SRC DEST` (merge; `#` starts
- * a comment; blank lines are skipped).
+ * plus `"archs": [...]` and `"push": true` for the select mode; optionally `"create"` (merge),
+ * `"allowEmpty"` (select), `"platform"` and `"collapseSourceDuplicates"`), or lines of
+ * `SRC DEST` (merge; `#` starts a comment; blank lines are skipped).
  *
  * A JSON job that holds a credential-like field (`password`, `token`, `auth`…, at any depth)
  * is refused, and every such value is handed to `onSecret` first, before any error is
@@ -96,7 +105,35 @@ function parseJson(text: string, name: string, onSecret: (secret: string) => voi
     if (push !== undefined && list === undefined) {
       throw new UsageError(`${where}: "push" goes with "archs" (merge jobs always push)`);
     }
-    return { src, dest, ...(list ? { archs: list } : {}), ...(push !== undefined ? { push } : {}) };
+    const flag = (key: string): { [key: string]: boolean } => {
+      const value = o[key];
+      if (value === undefined) return {};
+      if (typeof value !== 'boolean')
+        throw new UsageError(`${where}: "${key}" must be true or false`);
+      return { [key]: value };
+    };
+    if (o['create'] !== undefined && list !== undefined) {
+      throw new UsageError(
+        `${where}: "create" is for merge jobs (a select job's destination may be missing)`,
+      );
+    }
+    if (o['allowEmpty'] !== undefined && list === undefined) {
+      throw new UsageError(`${where}: "allowEmpty" goes with "archs"`);
+    }
+    const platform = o['platform'];
+    if (platform !== undefined && (typeof platform !== 'string' || platform === '')) {
+      throw new UsageError(`${where}: "platform" must be a string like "linux/arm64"`);
+    }
+    return {
+      src,
+      dest,
+      ...(list ? { archs: list } : {}),
+      ...(push !== undefined ? { push } : {}),
+      ...flag('create'),
+      ...flag('allowEmpty'),
+      ...flag('collapseSourceDuplicates'),
+      ...(platform !== undefined ? { platform } : {}),
+    };
   });
 }
 

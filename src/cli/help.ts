@@ -91,12 +91,14 @@ export const BULK_HELP = `
 FILE ('-' = stdin) is either lines of 'SRC DEST' (merge jobs; '#' comments), or a JSON array:
   [ { "src": "quay.io/a/app:1-build", "dest": "quay.io/a/app:1" },
     { "src": "quay.io/a/app:next", "dest": "quay.io/a/app:2", "archs": ["arm64"], "push": true } ]
-Every flag applies to every job. One failing job does not stop the others; the exit code is
-1 when any job failed.
+Every flag applies to every job (--create to merge jobs, --allow-empty to select jobs); a
+JSON job's own "create", "allowEmpty", "platform" or "collapseSourceDuplicates" wins. One
+failing job does not stop the others; the exit code is 1 when any job failed.
 
 Examples:
   $ ${NAME} bulk jobs.txt --concurrency 8
   $ ${NAME} bulk jobs.json --dry-run --json
+  $ ${NAME} bulk jobs.txt --create        # new release tags are created from their first job
   $ ${NAME} bulk jobs.json --shard 2/3     # CI matrix job 2 of 3: no two shards write one tag
 `;
 

@@ -71,6 +71,12 @@ export interface PushOptions extends CommonOptions {
 
 /** The flags of `bulk`. */
 export interface BulkOptions extends CommonOptions {
+  /** Merge jobs: create a missing destination (a job's `"create"` wins). */
+  create?: boolean;
+  /** Select jobs: accept `archs` none of which is in the source (a job's `"allowEmpty"` wins). */
+  allowEmpty?: boolean;
+  platform?: string;
+  collapseSourceDuplicates?: boolean;
   concurrency?: number;
   failFast?: boolean;
   /** `--shard I/N`: run only the jobs of shard I of N. */
@@ -223,7 +229,10 @@ export function addPushOptions(cmd: Command): Command {
 
 /** Adds `bulk`'s own options. */
 export function addBulkOptions(cmd: Command): Command {
+  addInputOptions(cmd);
   return cmd
+    .option('--create', 'merge jobs: create a missing destination tag (else the job fails)')
+    .option('--allow-empty', 'select jobs: accept archs none of which is in the source')
     .option('-c, --concurrency <n>', 'merges run at once (default 4)', parsePositiveInt)
     .option('--fail-fast', 'stop at the first failing job (the rest are skipped)')
     .option(

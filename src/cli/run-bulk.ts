@@ -70,17 +70,7 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
     const clients = clientsFor(creds, opts, env, out);
     close = clients.close;
     const dryRun = opts.dryRun === true;
-    const libraryJobs: MergeJob[] = jobs.map((job) =>
-      job.archs
-        ? {
-            mode: 'select',
-            srcImage: job.src,
-            destImage: job.dest,
-            eligibleArchs: job.archs,
-            push: job.push === true,
-          }
-        : { srcImage: job.src, destImage: job.dest },
-    );
+    const libraryJobs: MergeJob[] = jobs.map((job) => libraryJob(job, opts));
     const verboseLogger = opts.verbose ? out.mergerLogger() : undefined;
     const outcomes = await mergeMany(libraryJobs, {
       srcClient: clients.src,
@@ -194,4 +184,33 @@ function jobJson(
     };
   }
   return base;
+}
+
+/** The library job of a file's job: its own fields over the flags that apply to every job. */
+function libraryJob(job: BulkJob, opts: BulkOptions): MergeJob {
+  const platform = job.platform ?? opts.platform;
+  const collapse = job.collapseSourceDuplicates ?? opts.collapseSourceDuplicates;
+  const inputs = {
+    ...(platform !== undefined ? { platform } : {}),
+    ...(collapse ? { collapseSourceDuplicates: true } : {}),
+  };
+  if (job.archs) {
+    const allowEmpty = job.allowEmpty ?? opts.allowEmpty;
+    return {
+      mode: 'select',
+      srcImage: job.src,
+      destImage: job.dest,
+      eligibleArchs: job.archs,
+      push: job.push === true,
+      ...inputs,
+      ...(allowEmpty ? { allowEmpty: true } : {}),
+    };
+  }
+  const create = job.create ?? opts.create;
+  return {
+    srcImage: job.src,
+    destImage: job.dest,
+    ...inputs,
+    ...(create ? { createDestination: true } : {}),
+  };
 }

@@ -91,6 +91,17 @@ export interface HttpRegistryClientOptions {
    */
   dockerConfig?: boolean | string | DockerConfigFile | undefined;
   /**
+   * How long a credential helper (`docker-credential-NAME`, from `credHelpers` or
+   * `credsStore`) may run, in ms, before it and its children are killed and the lookup fails
+   * with a `CredentialSourceError` (`helper-timeout`). From 1 to 2_147_483_647.
+   * @default the `MLM_CREDENTIAL_HELPER_TIMEOUT_MS` variable of `env`, else 30_000
+   * @example
+   * ```ts
+   * new HttpRegistryClient({ dockerConfig: true, credentialHelperTimeout: 5_000 });
+   * ```
+   */
+  credentialHelperTimeout?: number | undefined;
+  /**
    * Idle timeout in ms, per attempt and per direction: how long a request may go without a
    * byte moving — connecting and waiting for the headers, between chunks of a body read,
    * between chunks of a body sent (a blob upload) and after it until the answer. A steady
@@ -175,6 +186,8 @@ export interface ResolvedOptions
   deadlineMs: number | undefined;
   maxManifestBytes: number;
   retry: Required<RetryPolicy>;
+  /** `undefined`: the variable of `env`, else the default. */
+  credentialHelperTimeoutMs: number | undefined;
   userAgent: string;
   /** Lower-cased. */
   insecure: ReadonlySet<string>;
@@ -203,6 +216,10 @@ export function resolveOptions(options: HttpRegistryClientOptions): ResolvedOpti
       { min: 1, max: MAX_MANIFEST_BYTES_LIMIT, integer: true },
     ),
     retry: resolveRetryPolicy(options.retry ?? {}),
+    credentialHelperTimeoutMs:
+      options.credentialHelperTimeout === undefined
+        ? undefined
+        : numberOption('credentialHelperTimeout', options.credentialHelperTimeout, 0, timer),
     userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
     insecure: new Set((options.insecure ?? []).map((host) => host.toLowerCase())),
   };

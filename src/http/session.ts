@@ -86,6 +86,7 @@ export class Session {
         containersAuth: options.containersAuth,
         dockerConfig: options.dockerConfig,
         env: options.env,
+        helperTimeoutMs: options.credentialHelperTimeoutMs,
       }),
       plainHttpAllowed: (host) => this.#isPlainHttp(host),
       logger: this.logger,

@@ -8,15 +8,21 @@ import type { MergeResult } from './result.js';
 
 /** One merge of a {@link mergeMany} batch. */
 export type MergeJob =
-  | {
+  | (JobInputOptions & {
       /** The merge mode (`mergeManifestLists`). @default 'merge' */
       mode?: 'merge';
       /** Source image reference. */
       srcImage: string;
       /** Destination tag. */
       destImage: string;
-    }
-  | {
+      /**
+       * Create the destination tag when it does not exist; overrides the batch's
+       * `createDestination` for this job.
+       * @default the batch's `createDestination` (false)
+       */
+      createDestination?: boolean;
+    })
+  | (JobInputOptions & {
       /** The select mode (`mergeSelectedArchitectures`). */
       mode: 'select';
       /** Source image reference. */
@@ -27,7 +33,41 @@ export type MergeJob =
       eligibleArchs: readonly string[];
       /** Push the result. @default false */
       push?: boolean;
-    };
+      /**
+       * Accept eligible architectures none of which is in the source; overrides the batch's
+       * `allowEmpty` for this job.
+       * @default the batch's `allowEmpty` (false)
+       */
+      allowEmpty?: boolean;
+    });
+
+/**
+ * What one job of a batch may say about its inputs, over the batch's options of the same
+ * name (a job's single-image source has a platform of its own).
+ *
+ * @example
+ * ```ts
+ * const job: MergeJob = { srcImage: 'quay.io/a/app:1-s390x', destImage: 'quay.io/a/app:1',
+ *   platform: 'linux/s390x', createDestination: true };
+ * ```
+ */
+export type JobInputOptions = Partial<
+  Pick<ManifestListMergerOptions, 'platform' | 'collapseSourceDuplicates'>
+>;
+
+/** The merger options a job sets for itself: its defined input fields. */
+function jobInputs(job: MergeJob): Partial<ManifestListMergerOptions> {
+  const own: Partial<ManifestListMergerOptions> = {};
+  if (job.platform !== undefined) own.platform = job.platform;
+  if (job.collapseSourceDuplicates !== undefined)
+    own.collapseSourceDuplicates = job.collapseSourceDuplicates;
+  if (job.mode === 'select') {
+    if (job.allowEmpty !== undefined) own.allowEmpty = job.allowEmpty;
+  } else if (job.createDestination !== undefined) {
+    own.createDestination = job.createDestination;
+  }
+  return own;
+}
 
 /** The outcome of one job, in the order of the jobs given. */
 export type MergeJobOutcome =
@@ -158,6 +198,7 @@ export async function mergeMany(
     const merger = new ManifestListMerger({
       ...shared,
       ...clients,
+      ...jobInputs(job),
       srcImage: job.srcImage,
       destImage: job.destImage,
     });

@@ -15,7 +15,8 @@ function clamp(value: number, low: number, high: number): number {
 
 /**
  * The settle window after a PUT that took `putMs`, with `rttMs` the shortest round trip seen
- * and `blockedMs` the longest the event loop was blocked meanwhile: the most of half the PUT's
+ * and `blockedMs` the longest the event loop was blocked in the merge (during the PUT or
+ * before it: a peer on this host may have gone as long without running): the most of half the PUT's
  * round trip, what it took beyond the shortest round trip (a loaded registry delays the other
  * writers' requests as it delayed ours), and twice the blocked time (a loaded host delays its
  * other processes too); at least {@link MIN_AUTO_SETTLE_MS}, at most

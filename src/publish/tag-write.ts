@@ -175,7 +175,14 @@ export async function pushTag(push: TagPush): Promise<TagPushOutcome> {
   }
   // The PUT landed (answered, or found in the tag after a failed connection).
   push.onPutAnswered?.();
-  const settleMs = settleAfterPut(putMs, push.settle, rtt.ms, blockedMs);
+  // The longest the loop was blocked in this merge, not only during the PUT: a peer on this
+  // host may have gone that long without running between its read and its PUT.
+  const settleMs = settleAfterPut(
+    putMs,
+    push.settle,
+    rtt.ms,
+    Math.max(blockedMs, push.lag?.peakMs ?? 0),
+  );
   try {
     await sleep(settleMs, { signal });
   } finally {

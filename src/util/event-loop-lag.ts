@@ -10,6 +10,7 @@ const RESOLUTION_MS = 2;
 
 export class LagMonitor {
   readonly #histogram: IntervalHistogram;
+  #peak = 0;
 
   constructor() {
     this.#histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -22,7 +23,18 @@ export class LagMonitor {
     // about the resolution.
     const max = this.#histogram.max / 1e6 - RESOLUTION_MS;
     this.#histogram.reset();
-    return Number.isFinite(max) && max > 0 ? max : 0;
+    const taken = Number.isFinite(max) && max > 0 ? max : 0;
+    this.#peak = Math.max(this.#peak, taken);
+    return taken;
+  }
+
+  /**
+   * The longest delay (ms) since the monitor started, as far as {@link takeMaxMs} has taken
+   * it: how long a process on this host may go without running, which its peers can suffer
+   * too.
+   */
+  get peakMs(): number {
+    return this.#peak;
   }
 
   /** Stops measuring. */

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { lines, runInProcess, stageRepo } from '../../support/cli.js';
-import { getManifest, platformsOf } from '../../support/images.js';
+import { getManifest, listTags, platformsOf, pushImage, pushList } from '../../support/images.js';
+import { uniqueRepo } from '../../support/registry.js';
 
 const regs = inject('registries');
 const tmp = mkdtempSync(join(tmpdir(), 'mlm-cli-test-'));
@@ -121,5 +122,33 @@ describe('bulk', () => {
     const refused = await runInProcess(['bulk', digestDest]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('digest');
+  });
+
+  it('--create and the input flags apply to every job; a JSON job’s own fields win', async () => {
+    const reg = regs.anonymous;
+    const repo = uniqueRepo('cli-bulk-in');
+    const at = (tag: string) => `${reg.host}/${repo}:${tag}`;
+    await pushImage(reg, repo, {
+      platform: 'linux/s390x',
+      tag: 'bare',
+      configWithoutPlatform: true,
+    });
+    await pushList(reg, repo, 'list', { platforms: ['linux/arm64'] });
+    const file = join(tmp, 'inputs.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { src: at('bare'), dest: at('one'), platform: 'linux/s390x' },
+        { src: at('list'), dest: at('two') },
+        { src: at('list'), dest: at('three'), create: false },
+      ]),
+    );
+    const run = await runInProcess(['bulk', file, '--create']);
+    expect(run.code).toBe(1);
+    expect(platformsOf((await getManifest(reg, repo, 'one')).bytes)).toEqual(['linux/s390x']);
+    expect(platformsOf((await getManifest(reg, repo, 'two')).bytes)).toEqual(['linux/arm64']);
+    expect(await listTags(reg, repo)).not.toContain('three');
+    expect(run.stderr).toMatch(/job 3 \(.*:three\): .*\[DESTINATION_NOT_FOUND\]/);
+    expect(run.stdout).toContain('3 job(s): 2 pushed');
   });
 });

@@ -21,8 +21,25 @@ describe('parseBulkFile', () => {
       { src: 'c/d:1', dest: 'c/d:2', archs: ['arm64'], push: true },
     ]);
   });
+  it('reads the input fields of a job: create, allowEmpty, platform, collapseSourceDuplicates', () => {
+    const text = JSON.stringify([
+      { src: 'a/b:1', dest: 'a/b:2', create: true, platform: 'linux/s390x' },
+      { src: 'c/d:1', dest: 'c/d:2', archs: ['arm64'], allowEmpty: false },
+      { src: 'e/f:1', dest: 'e/f:2', collapseSourceDuplicates: true },
+    ]);
+    expect(parseBulkFile(text, 'f')).toEqual([
+      { src: 'a/b:1', dest: 'a/b:2', create: true, platform: 'linux/s390x' },
+      { src: 'c/d:1', dest: 'c/d:2', archs: ['arm64'], allowEmpty: false },
+      { src: 'e/f:1', dest: 'e/f:2', collapseSourceDuplicates: true },
+    ]);
+  });
   it.each([
     ['', /no jobs/],
+    ['[{"src":"a","dest":"b","create":"yes"}]', /f\[0\]: "create" must be true or false/],
+    ['[{"src":"a","dest":"b","archs":["x"],"create":true}]', /"create" is for merge jobs/],
+    ['[{"src":"a","dest":"b","allowEmpty":true}]', /"allowEmpty" goes with "archs"/],
+    ['[{"src":"a","dest":"b","platform":3}]', /"platform" must be a string/],
+    ['[{"src":"a","dest":"b","collapseSourceDuplicates":1}]', /"collapseSourceDuplicates" must be/],
     ['a b c\n', /f:1/],
     ['[', /not valid JSON/],
     ['[{"src":"a/b:1"}]', /"dest"/],

@@ -124,4 +124,54 @@ describe('mergeMany options', () => {
       ).rejects.toBeInstanceOf(InvalidOptionError);
     },
   );
+
+  it('a job’s own input fields win over the batch’s: createDestination, allowEmpty', async () => {
+    const registry = new InMemoryRegistryClient();
+    registry.setManifest('registry.test/a:build', list([entry('amd64')]));
+    registry.setManifest('registry.test/b:build', list([entry('amd64')]));
+    const jobs: MergeJob[] = [
+      { srcImage: 'registry.test/a:build', destImage: 'registry.test/a:new' },
+      {
+        srcImage: 'registry.test/b:build',
+        destImage: 'registry.test/b:new',
+        createDestination: false,
+      },
+      {
+        mode: 'select',
+        srcImage: 'registry.test/a:build',
+        destImage: 'registry.test/a:sel',
+        eligibleArchs: ['s390x'],
+        allowEmpty: true,
+      },
+      {
+        mode: 'select',
+        srcImage: 'registry.test/a:build',
+        destImage: 'registry.test/a:sel2',
+        eligibleArchs: ['s390x'],
+      },
+    ];
+    const outcomes = await mergeMany(jobs, {
+      srcClient: registry,
+      destClient: registry,
+      createDestination: true,
+      referrers: false,
+    });
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+    ]);
+    const [, refused, , nothing] = outcomes;
+    expect(refused?.status === 'rejected' && refused.error).toBeInstanceOf(
+      DestinationNotFoundError,
+    );
+    expect(nothing?.status === 'rejected' && (nothing.error as { code?: string }).code).toBe(
+      'NOTHING_SELECTED',
+    );
+    const created = await registry.getManifest('registry.test/a:new');
+    expect(parseManifestList(created.bytes).manifests.map((e) => e.platform?.architecture)).toEqual(
+      ['amd64'],
+    );
+  });
 });

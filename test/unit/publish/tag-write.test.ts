@@ -35,6 +35,26 @@ describe('an uncontended push', () => {
     expect(result.verification?.settleMs).toBeGreaterThanOrEqual(10);
   });
 
+  it("'auto' stretches the window by the event loop blocked anywhere in the merge, not only during the PUT", async () => {
+    const registry = setup(list([image('amd64')]), list([image('s390x')]));
+    await warmUp(registry);
+    const read = registry.getManifest.bind(registry);
+    let blocked = false;
+    registry.getManifest = async (ref, options) => {
+      if (!blocked) {
+        // A process starved (or compiling) for 60 ms while it reads: its peers may be too.
+        blocked = true;
+        await new Promise((r) => setTimeout(r, 5)); // the read is under way
+        const until = performance.now() + 60;
+        while (performance.now() < until) {}
+        await new Promise((r) => setTimeout(r, 5)); // a read's I/O: the loop turns
+      }
+      return read(ref, options);
+    };
+    const result = await merger(registry, { settleTime: 'auto' }).mergeManifestLists();
+    expect(result.verification?.settleMs).toBeGreaterThanOrEqual(100); // twice ~55 ms
+  });
+
   it('creates a new tag with If-None-Match: *', async () => {
     const registry = setup(list([image('amd64'), image('arm64')]));
     await merger(registry).mergeSelectedArchitectures(['amd64'], { push: true });

@@ -7,6 +7,7 @@ import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AuthenticationError, CredentialSourceError } from '../../../../../src/errors/index.js';
 import { HttpRegistryClient } from '../../../../../src/http/http-registry-client.js';
+import { makeHelperBin } from '../../../../support/credential-helpers.js';
 import { linkToDevZero, makeFifo } from '../../../../support/hostile-inputs.js';
 import { pushList } from '../../../../support/images.js';
 import {
@@ -131,4 +132,34 @@ describe('a Docker config that is not a regular file', () => {
       expect((error as Error).message).not.toMatch(/undefined/);
     },
   );
+});
+
+describe('credentialHelperTimeout', () => {
+  it('a client gives a slow helper that long, over MLM_CREDENTIAL_HELPER_TIMEOUT_MS; a bad value is refused', async () => {
+    const bin = makeHelperBin();
+    try {
+      const info = regs.basic;
+      const repo = uniqueRepo();
+      await pushList(info, repo, 'v1', { platforms: ['linux/amd64'] });
+      const env = { ...bin.env, HELPER_DELAY: '5', MLM_CREDENTIAL_HELPER_TIMEOUT_MS: '20000' };
+      const client = new HttpRegistryClient({
+        dockerConfig: { credHelpers: { [info.host]: 'slow' } },
+        env,
+        credentialHelperTimeout: 300,
+        ...fast,
+      });
+      const started = Date.now();
+      const error = await client.getManifest(`${info.host}/${repo}:v1`).catch((e: unknown) => e);
+      expect(Date.now() - started).toBeLessThan(3_000);
+      expect(error).toBeInstanceOf(CredentialSourceError);
+      expect(error).toMatchObject({ reason: 'helper-timeout', limit: 300 });
+      for (const bad of [0, -1, Number.NaN, 2 ** 31]) {
+        expect(() => new HttpRegistryClient({ credentialHelperTimeout: bad })).toThrow(
+          expect.objectContaining({ code: 'INVALID_OPTION', option: 'credentialHelperTimeout' }),
+        );
+      }
+    } finally {
+      bin.remove();
+    }
+  });
 });
