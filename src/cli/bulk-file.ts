@@ -105,7 +105,9 @@ function parseJson(text: string, name: string, onSecret: (secret: string) => voi
     if (push !== undefined && list === undefined) {
       throw new UsageError(`${where}: "push" goes with "archs" (merge jobs always push)`);
     }
-    const flag = (key: string): { [key: string]: boolean } => {
+    const flag = (
+      key: 'create' | 'allowEmpty' | 'collapseSourceDuplicates',
+    ): Partial<Record<typeof key, boolean>> => {
       const value = o[key];
       if (value === undefined) return {};
       if (typeof value !== 'boolean')

@@ -26,3 +26,4 @@ export {
   shardJobs,
 } from '../index.js';
 export { DEFAULT_MAX_MANIFEST_BYTES } from '../manifest/limits.js';
+export { platformOption } from '../publish/options.js';

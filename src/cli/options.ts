@@ -75,7 +75,9 @@ export interface BulkOptions extends CommonOptions {
   create?: boolean;
   /** Select jobs: accept `archs` none of which is in the source (a job's `"allowEmpty"` wins). */
   allowEmpty?: boolean;
+  /** The platform of a single-image source whose config names none (a job's `"platform"` wins). */
   platform?: string;
+  /** Take the first entry of a platform a source names twice (a job's own field wins). */
   collapseSourceDuplicates?: boolean;
   concurrency?: number;
   failFast?: boolean;
@@ -196,7 +198,7 @@ export function addInputOptions(cmd: Command): Command {
   return cmd
     .option(
       '--platform <os/arch[/variant]>',
-      "platform of a single-image --src whose config names none, e.g. linux/arm64 (the config's wins)",
+      "platform of a single-image source whose config names none, e.g. linux/arm64 (the config's wins)",
     )
     .option(
       '--collapse-source-duplicates',

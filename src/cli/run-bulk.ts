@@ -12,6 +12,7 @@ import {
   type MergeJobOutcome,
   mergeMany,
   parseImageReference,
+  platformOption,
   shardJobs,
 } from './library.js';
 import { type BulkOptions, mergerProtocolOptions, mergerReferrerOptions } from './options.js';
@@ -53,10 +54,16 @@ export async function runBulk(file: string, opts: BulkOptions, env: CommandEnv):
     const all = parseBulkFile(text, name, (secret) => {
       if (secret.length >= MIN_SECRET_LENGTH) env.secrets.push(secret);
     });
+    try {
+      platformOption(opts.platform);
+    } catch (error) {
+      throw new UsageError(`--platform: ${errorMessage(error)}`);
+    }
     all.forEach((job, i) => {
       try {
         parseImageReference(job.src);
         checkDestination(job.dest);
+        platformOption(job.platform);
       } catch (error) {
         throw new UsageError(`job ${i + 1} (${job.src} -> ${job.dest}): ${errorMessage(error)}`);
       }

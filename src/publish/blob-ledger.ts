@@ -5,6 +5,10 @@
  * are not only wasted: CNCF distribution rewrites the repository's link file of the blob on
  * each, and a request reading that file meanwhile fails (a HEAD answers 500 `invalid checksum
  * digest format`, a manifest PUT naming the blob 400 `DIGEST_INVALID`).
+ *
+ * A transfer runs under the signal of the copy that started it, so a copy that waits on it
+ * shares its fate (an abort included): fine while every copy sharing a ledger is
+ * all-or-nothing, as a write's copies are (the first failure stops the write).
  */
 export class BlobLedger {
   readonly #transfers = new Map<string, Promise<void>>();

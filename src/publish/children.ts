@@ -79,7 +79,10 @@ export interface CopyReport {
   mountedBlobs: number;
   /** Blobs streamed from the source and uploaded. */
   uploadedBlobs: number;
-  /** Blobs the destination already held. */
+  /**
+   * Blobs the destination already held. A blob an earlier copy of the same write (an earlier
+   * round, the children before their referrers) brought is counted there, not again.
+   */
   presentBlobs: number;
 }
 

@@ -301,7 +301,7 @@ export function resolveSettings(options: ManifestListMergerOptions): PublishSett
  * @throws {InvalidOptionError} for anything but two or three non-empty parts, or an object
  *   without string `os` and `architecture`.
  */
-function platformOption(value: string | Platform | undefined): Platform | undefined {
+export function platformOption(value: string | Platform | undefined): Platform | undefined {
   if (value === undefined) return undefined;
   const invalid = (problem: string) => new InvalidOptionError({ option: 'platform', problem });
   if (typeof value === 'string') {

@@ -54,7 +54,10 @@ export interface TagPush {
    * the registry while the PUT is in flight, yet should be done by the time the tag is read back.
    */
   onPutAnswered?: (() => void) | undefined;
-  /** Measures how long the event loop is blocked during the PUT: stretches an `'auto'` settle. */
+  /**
+   * Measures how long the event loop is blocked: during the PUT, and its peak over the whole
+   * merge (a peer on this host may have stalled as long); stretches an `'auto'` settle.
+   */
   lag?: LagMonitor | undefined;
   signal?: AbortSignal | undefined;
 }

@@ -150,5 +150,25 @@ describe('bulk', () => {
     expect(await listTags(reg, repo)).not.toContain('three');
     expect(run.stderr).toMatch(/job 3 \(.*:three\): .*\[DESTINATION_NOT_FOUND\]/);
     expect(run.stdout).toContain('3 job(s): 2 pushed');
+
+    // The flag gives every job's single-image source its platform; a malformed one is a
+    // usage error before any job runs, the flag's or a job's.
+    const lines4 = join(tmp, 'inputs.txt');
+    writeFileSync(lines4, `${at('bare')} ${at('four')}\n`);
+    const flagged = await runInProcess(['bulk', lines4, '--create', '--platform', 'linux/s390x']);
+    expect(flagged.code).toBe(0);
+    expect(platformsOf((await getManifest(reg, repo, 'four')).bytes)).toEqual(['linux/s390x']);
+    const bad = await runInProcess(['bulk', lines4, '--create', '--platform', 'bogus']);
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--platform: .*"bogus" is not a platform/),
+    ]);
+    writeFileSync(file, JSON.stringify([{ src: at('bare'), dest: at('five'), platform: 'linux' }]));
+    const badJob = await runInProcess(['bulk', file, '--create']);
+    expect([badJob.code, badJob.stderr]).toEqual([
+      2,
+      expect.stringMatching(/job 1 \(.*\): .*not a platform/),
+    ]);
+    expect(await listTags(reg, repo)).not.toContain('five');
   });
 });
