@@ -18,7 +18,13 @@ import {
 import { type BulkOptions, mergerProtocolOptions, mergerReferrerOptions } from './options.js';
 import { Output } from './output.js';
 import { ProgressBar } from './progress.js';
-import { type CommandEnv, checkDestination, clientsFor, credentialsFor } from './run-merge.js';
+import {
+  type CommandEnv,
+  checkDestination,
+  clientsFor,
+  credentialsFor,
+  mergerInputOptions,
+} from './run-merge.js';
 import { UsageError } from './usage-error.js';
 
 function contextOf(job: BulkJob): RunContext {
@@ -196,28 +202,14 @@ function jobJson(
 /** The library job of a file's job: its own fields over the flags that apply to every job. */
 function libraryJob(job: BulkJob, opts: BulkOptions): MergeJob {
   const platform = job.platform ?? opts.platform;
-  const collapse = job.collapseSourceDuplicates ?? opts.collapseSourceDuplicates;
-  const inputs = {
+  const inputs = mergerInputOptions(job.archs ? 'select' : 'merge', {
     ...(platform !== undefined ? { platform } : {}),
-    ...(collapse ? { collapseSourceDuplicates: true } : {}),
-  };
-  if (job.archs) {
-    const allowEmpty = job.allowEmpty ?? opts.allowEmpty;
-    return {
-      mode: 'select',
-      srcImage: job.src,
-      destImage: job.dest,
-      eligibleArchs: job.archs,
-      push: job.push === true,
-      ...inputs,
-      ...(allowEmpty ? { allowEmpty: true } : {}),
-    };
-  }
-  const create = job.create ?? opts.create;
-  return {
-    srcImage: job.src,
-    destImage: job.dest,
-    ...inputs,
-    ...(create ? { createDestination: true } : {}),
-  };
+    collapseSourceDuplicates: job.collapseSourceDuplicates ?? opts.collapseSourceDuplicates,
+    allowEmpty: job.allowEmpty ?? opts.allowEmpty,
+    create: job.create ?? opts.create,
+  });
+  const images = { srcImage: job.src, destImage: job.dest, ...inputs };
+  return job.archs
+    ? { mode: 'select', ...images, eligibleArchs: job.archs, push: job.push === true }
+    : images;
 }

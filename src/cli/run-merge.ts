@@ -137,10 +137,13 @@ export function mergerFor(
   });
 }
 
-/** The library options of the flags about what the source and destination may be. */
-function mergerInputOptions(
+/**
+ * The library options of the flags about what the source and destination may be (also of a
+ * `bulk` job, its own fields over the flags).
+ */
+export function mergerInputOptions(
   command: 'merge' | 'select',
-  opts: MergeOptions,
+  opts: Pick<MergeOptions, 'platform' | 'collapseSourceDuplicates' | 'allowEmpty' | 'create'>,
 ): Pick<
   ManifestListMergerOptions,
   'platform' | 'collapseSourceDuplicates' | 'allowEmpty' | 'createDestination'
